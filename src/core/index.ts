@@ -1,0 +1,9 @@
+export { createHttpBackend, type HttpBackendOptions } from '../adapters/http-backend';
+export { abortError, isObjectStoreError, ObjectStoreError, type ObjectStoreErrorCode } from './errors';
+export { errorFromResponse, parseRetryAfter } from './http-errors';
+export * from './limits';
+export { createRetryPolicy, type RetryOptions, type RetryPolicy } from './retry';
+export { createFetchTransport } from './transport/fetch-transport';
+export type { Transport, TransportRequest, TransportResponse } from './transport/types';
+export { createDefaultTransport } from './transport/xhr-transport';
+export * from './types';
