@@ -1,3 +1,5 @@
+import type { Transport } from './transport/types';
+
 /** Checksum algorithms of the Object Store contract. Values are base64 of the raw digest. */
 export type ChecksumType = 'SHA1' | 'SHA256' | 'CRC32' | 'CRC32C';
 
@@ -64,4 +66,9 @@ export interface ObjectStoreBackend {
   get(key: string, options?: BucketOptions): Promise<ObjectReference | undefined>;
   delete(key: string, options?: BucketOptions): Promise<void>;
   createCDNUrl?(key: string, options?: CdnUrlOptions): Promise<PresignedUrlResponse | undefined>;
+  /**
+   * Backends whose URLs are not plain HTTP (the in-memory one of `objectdrop/testing`) carry the
+   * transport that serves them; the client uses it unless given a transport of its own.
+   */
+  readonly transport?: Transport;
 }
