@@ -25,7 +25,13 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
-    env: { STORE_PORT: storePort, DEMO_PORT: demoPort, STORE_DIR: storeDir },
+    env: {
+      STORE_PORT: storePort,
+      DEMO_PORT: demoPort,
+      STORE_DIR: storeDir,
+      // The packed-package test serves a consumer app on this origin.
+      STORE_FLAGS: `--cors-origin http://127.0.0.1:${process.env.E2E_CONSUMER_PORT ?? '5198'}`,
+    },
   },
   metadata: { storeUrl: `http://127.0.0.1:${storePort}` },
 });

@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url';
-import { playwright } from '@vitest/browser-playwright';
 import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type UserConfig } from 'vite';
 import { chromiumArgs, chromiumExecutable } from './scripts/chromium';
 
@@ -43,7 +43,15 @@ function libraryBuild(): UserConfig['build'] {
     ssr: node,
     lib: { entry: node ? nodeEntries : browserEntries, formats: ['es'] },
     rolldownOptions: {
-      external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^@forge\//, /^@aws-sdk\//, /^hash-wasm($|\/)/, /^node:/],
+      external: [
+        /^react($|\/)/,
+        /^react-dom($|\/)/,
+        /^@tanstack\//,
+        /^@forge\//,
+        /^@aws-sdk\//,
+        /^hash-wasm($|\/)/,
+        /^node:/,
+      ],
     },
   };
 }
