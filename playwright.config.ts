@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './scripts/chromium';
+import { chromiumLaunchOptions } from './scripts/chromium.ts';
 
 // The e2e suite drives the demo page (`npm start`) against a real local object store,
 // on ports of its own so it can run beside a developer's `npm start`.

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type UserConfig } from 'vite';
-import { chromiumArgs, chromiumExecutable } from './scripts/chromium';
+import { chromiumArgs, chromiumExecutable } from './scripts/chromium.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const executablePath = chromiumExecutable();
