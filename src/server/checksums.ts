@@ -56,13 +56,14 @@ function crcUpdater(polynomial: number): (crc: number, data: Uint8Array) => numb
 /** CRC-32C (Castagnoli); Node has no native one. Call with the previous value to continue. */
 export const crc32c: (crc: number, data: Uint8Array) => number = crcUpdater(0x82f63b78);
 
-const jsCrc32 = crcUpdater(0xedb88320);
+/** Table-driven CRC-32 for Node versions without `zlib.crc32`. */
+export const crc32Portable: (crc: number, data: Uint8Array) => number = crcUpdater(0xedb88320);
 // zlib.crc32 arrived in Node 20.15 / 22.2; older 20.x get the table-driven one.
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 /** CRC-32 (IEEE, as zlib and gzip), native when the running Node has it. */
 export const crc32: (crc: number, data: Uint8Array) => number = nativeCrc32
   ? (crc, data) => nativeCrc32(data, crc)
-  : jsCrc32;
+  : crc32Portable;
 
 function crcHasher(update: (crc: number, data: Uint8Array) => number): Hasher {
   let value = 0;

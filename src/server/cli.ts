@@ -82,9 +82,8 @@ function number(flag: string, value: string | undefined): number | undefined {
  */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<void> {
   const stringFlag = { type: 'string' } as const;
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
+  try {
+    const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
@@ -103,10 +102,6 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
         ),
       },
     });
-  }
-  try {
-    parsed = parse();
-    const { values, positionals } = parsed;
     if (values.help || positionals.length === 0) {
       io.stdout(HELP);
       return;
