@@ -10,9 +10,15 @@ describe('createSlots', () => {
     const b = await slots.acquire();
     expect(slots.free).toBe(false);
     const controller = new AbortController();
-    const c = slots.acquire().then((release) => (order.push('c'), release));
+    const c = slots.acquire().then((release) => {
+      order.push('c');
+      return release;
+    });
     const gone = slots.acquire(controller.signal);
-    const d = slots.acquire().then((release) => (order.push('d'), release));
+    const d = slots.acquire().then((release) => {
+      order.push('d');
+      return release;
+    });
     controller.abort();
     await expect(gone).rejects.toMatchObject({ code: 'ABORTED' });
     a();
