@@ -60,7 +60,6 @@ export interface DropZoneState {
 export function useDropZone(options: UseDropZoneOptions = {}): DropZoneState {
   const context = useContext(ObjectStoreContext);
   const messages = mergeMessages(context?.messages, options.messages);
-  const locale = context?.locale;
   const [isDragOver, setDragOver] = useState(false);
   const [rejections, setRejections] = useState<FileRejection[]>([]);
   const [announcement, setAnnouncement] = useState('');
@@ -209,6 +208,7 @@ export function DropZone(props: DropZoneProps) {
   const { messages, rejections } = zone;
   const hintId = useId();
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a <fieldset> would make the zone a form part with its own layout quirks
     <div
       role="group"
       aria-label={messages.dropZoneLabel}
@@ -236,6 +236,7 @@ export function DropZone(props: DropZoneProps) {
           <p className="od-dropzone__rejections-heading">{messages.rejectionsHeading}</p>
           <ul>
             {rejections.map(({ file, errors }, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rejections are replaced as a whole; names may repeat
               <li key={`${index}:${relativePathOf(file)}`} data-code={errors[0]?.code}>
                 <span className="od-dropzone__rejected-name">{relativePathOf(file)}</span>{' '}
                 <span className="od-dropzone__rejected-reason">
