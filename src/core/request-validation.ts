@@ -32,8 +32,26 @@ function asRecord(value: unknown): Record<string, unknown> {
 export function parseKey(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0)
     throw invalidRequest('key', 'must be a non-empty string.');
+  // A lone surrogate has no UTF-8 form: two such keys would collapse into one.
+  if (/\p{Surrogate}/u.test(value))
+    throw invalidRequest('key', 'must be well-formed UTF-16 (no lone surrogates).');
   return value;
 }
+
+const DIGEST_BYTES: Record<ChecksumType, number> = { SHA1: 20, SHA256: 32, CRC32: 4, CRC32C: 4 };
+
+/** Canonical base64 of exactly the digest's byte count. */
+function isDigestBase64(value: string, type: ChecksumType): boolean {
+  try {
+    const binary = atob(value);
+    return binary.length === DIGEST_BYTES[type] && btoa(binary) === value;
+  } catch {
+    return false;
+  }
+}
+
+// A header value that can be handed back verbatim: visible ASCII and spaces, no CR/LF.
+const CONTENT_TYPE = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
 
 function optionalBoolean(record: Record<string, unknown>, field: string): boolean | undefined {
   const value = record[field];
@@ -45,8 +63,8 @@ function optionalBoolean(record: Record<string, unknown>, field: string): boolea
 function optionalTtl(record: Record<string, unknown>, field: string, max?: number): number | undefined {
   const value = record[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
-    throw invalidRequest(field, 'must be a positive whole number of seconds.');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw invalidRequest(field, 'must be a number of seconds greater than 0.');
   if (max !== undefined && value > max) throw invalidRequest(field, `must be at most ${max} seconds.`);
   return value;
 }
@@ -58,12 +76,17 @@ export function parseUploadUrlBody(value: unknown): UploadUrlBody {
   const { length, checksum, checksumType, contentType } = record;
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0)
     throw invalidRequest('length', 'must be a whole number of bytes, 0 or more.');
-  if (typeof checksum !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(checksum))
-    throw invalidRequest('checksum', 'must be the base64 of the raw digest.');
   if (!CHECKSUM_TYPES.includes(checksumType as ChecksumType))
     throw invalidRequest('checksumType', `must be one of ${CHECKSUM_TYPES.join(', ')}.`);
-  if (contentType !== undefined && contentType !== null && typeof contentType !== 'string')
-    throw invalidRequest('contentType', 'must be a string.');
+  const type = checksumType as ChecksumType;
+  if (typeof checksum !== 'string' || !isDigestBase64(checksum, type))
+    throw invalidRequest('checksum', `must be the base64 of the ${DIGEST_BYTES[type]}-byte ${type} digest.`);
+  if (
+    contentType !== undefined &&
+    contentType !== null &&
+    (typeof contentType !== 'string' || !CONTENT_TYPE.test(contentType))
+  )
+    throw invalidRequest('contentType', 'must be a media type of printable ASCII, at most 255 characters.');
   const body: UploadUrlBody = { key, length, checksum, checksumType: checksumType as ChecksumType };
   const ttlSeconds = optionalTtl(record, 'ttlSeconds');
   const overwrite = optionalBoolean(record, 'overwrite');

@@ -16,7 +16,7 @@ export interface MemoryFaults {
   dropDownloadAfterBytes?: number;
   /** How many drops happen before the drop faults stop firing. Default unlimited. */
   dropCount?: number;
-  /** Fraction (0–1) of requests answered with a 500 or 503. */
+  /** Fraction (0–1) of requests answered with a 503. */
   errorRate?: number;
   /** Fraction (0–1) of requests answered with a 429 `TOO_MANY_REQUESTS`. */
   rateLimitRate?: number;
@@ -29,6 +29,9 @@ export interface MemoryFaults {
   /** Flip one byte of every PUT body on arrival, so the PUT fails with `CHECKSUM_MISMATCH`. */
   corruptUpload?: boolean;
 }
+
+/** A patch of `MemoryFaults`: `undefined` or `null` switches a fault off (the local store's admin API uses `null`). */
+export type MemoryFaultPatch = { [K in keyof MemoryFaults]?: MemoryFaults[K] | null };
 
 /** The faults in force plus the counter `dropCount` runs down. */
 export class FaultState {
@@ -47,12 +50,14 @@ export class FaultState {
     return this.faults;
   }
 
-  /** Merges `patch`; a key set to `undefined` switches that fault off. Setting `dropCount` re-arms it. */
-  set(patch: MemoryFaults): void {
-    const next: MemoryFaults = { ...this.faults, ...patch };
-    for (const name of Object.keys(next) as (keyof MemoryFaults)[])
-      if (next[name] === undefined) delete next[name];
-    this.faults = next;
+  /** Merges `patch`; a key set to `undefined` or `null` switches that fault off. Setting `dropCount` re-arms it. */
+  set(patch: MemoryFaultPatch): void {
+    const next: Record<string, unknown> = { ...this.faults };
+    for (const [name, value] of Object.entries(patch)) {
+      if (value === undefined || value === null) delete next[name];
+      else next[name] = value;
+    }
+    this.faults = next as MemoryFaults;
     if ('dropCount' in patch) this.dropsLeft = patch.dropCount ?? Number.POSITIVE_INFINITY;
   }
 
@@ -79,8 +84,7 @@ export class FaultState {
       });
     }
     if (errorRate > 0 && this.random() < errorRate) {
-      const status = this.random() < 0.5 ? 500 : 503;
-      return new ObjectStoreError('BACKEND', `Injected fault: the store answered ${status}.`, { status });
+      return new ObjectStoreError('BACKEND', 'Injected fault: service unavailable.', { status: 503 });
     }
     return undefined;
   }

@@ -9,7 +9,7 @@ import type {
   UploadUrlBody,
 } from '../core/types';
 import type { ObjectStore } from '../server/store';
-import { FaultState, type MemoryFaults } from './faults';
+import { FaultState, type MemoryFaultPatch, type MemoryFaults } from './faults';
 import { createMemoryStoreCore, type MemoryObject } from './memory-store';
 import { createMemoryTransport } from './memory-transport';
 
@@ -36,8 +36,8 @@ export interface MemoryBackend extends ObjectStoreBackend {
    */
   readonly store: ObjectStore;
   createCDNUrl(key: string, options?: CdnUrlOptions): Promise<PresignedUrlResponse | undefined>;
-  /** Merges `faults` into those in force; a key set to `undefined` switches that fault off. */
-  setFaults(faults: MemoryFaults): void;
+  /** Merges `faults` into those in force; a key set to `undefined` or `null` switches that fault off. */
+  setFaults(faults: MemoryFaultPatch): void;
   /** The faults in force. */
   getFaults(): Readonly<MemoryFaults>;
   /** Deletes every object and URL, and restores the faults given at creation. */
