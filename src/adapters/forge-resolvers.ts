@@ -30,12 +30,14 @@ export interface ForgeResolverLike {
 
 /**
  * The calls of `@forge/object-store` the resolvers make (its default export has them; so do the
- * local and in-memory stores of objectdrop). Browsers are outside Atlassian's cloud: public URLs.
+ * local and in-memory stores of objectdrop).
  */
 export interface ForgeObjectStoreLike {
   get(key: string, options?: { cdn?: boolean }): Promise<ObjectReference | undefined>;
   delete(key: string, options?: { cdn?: boolean }): Promise<void>;
+  createUploadUrl(body: UploadUrlBody): Promise<PresignedUrlResponse | undefined>;
   createPublicUploadUrl(body: UploadUrlBody): Promise<PresignedUrlResponse | undefined>;
+  createDownloadUrl(key: string, options?: { cdn?: boolean }): Promise<PresignedUrlResponse | undefined>;
   createPublicDownloadUrl(
     key: string,
     options?: { cdn?: boolean },
@@ -60,6 +62,12 @@ export interface ObjectStoreResolverOptions {
     operation: ForgeObjectStoreOperation,
     payload: Record<string, unknown>,
   ): boolean | Promise<boolean>;
+  /**
+   * Hand out the store's public URL variants (`createPublicUploadUrl`…) instead of the ones Forge
+   * documents for "frontend integration via the objectStore bridge" (`createUploadUrl`…). Turn it on
+   * when the URLs are used outside Atlassian's cloud and its Custom UI (a remote, a CLI). Default `false`.
+   */
+  publicUrls?: boolean;
   /** Names to register the functions under. Default `objectdrop.*`, as `createForgeBackend` expects. */
   functionKeys?: Partial<ForgeFunctionKeys>;
 }
@@ -105,6 +113,10 @@ export function registerObjectStoreResolvers<R extends ForgeResolverLike>(
 ): R {
   const keys: ForgeFunctionKeys = { ...DEFAULT_FORGE_FUNCTION_KEYS, ...options.functionKeys };
   const { store } = options;
+  const uploadUrl = (body: UploadUrlBody) =>
+    options.publicUrls ? store.createPublicUploadUrl(body) : store.createUploadUrl(body);
+  const downloadUrl = (key: string, o: { cdn?: boolean }) =>
+    options.publicUrls ? store.createPublicDownloadUrl(key, o) : store.createDownloadUrl(key, o);
 
   function define<P extends { key: string }, T>(
     functionKey: string,
@@ -138,12 +150,12 @@ export function registerObjectStoreResolvers<R extends ForgeResolverLike>(
   define(keys.createUploadUrl, 'upload', parseUploadUrlBody, async (body) => {
     // The seed's UploadUrlBody has no contentType: Forge keeps the PUT's Content-Type header instead.
     const { contentType: _, ...seedBody } = body;
-    const url = await store.createPublicUploadUrl(seedBody);
+    const url = await uploadUrl(seedBody);
     if (!url) throw new ObjectStoreError('BACKEND', 'The object store gave no upload URL.', { status: 502 });
     return url;
   });
   define(keys.createDownloadUrl, 'download', parseBucketRequest, ({ key, cdn }) =>
-    store.createPublicDownloadUrl(key, compact({ cdn })),
+    downloadUrl(key, compact({ cdn })),
   );
   define(keys.get, 'get', parseBucketRequest, ({ key, cdn }) => store.get(key, compact({ cdn })));
   define(keys.delete, 'delete', parseBucketRequest, async ({ key, cdn }) => {

@@ -191,7 +191,9 @@ describe('createForgeBackend + registerObjectStoreResolvers', () => {
     const failing: ForgeObjectStoreLike = {
       get: () => Promise.reject(next),
       delete: () => Promise.reject(next),
+      createUploadUrl: () => Promise.resolve(undefined),
       createPublicUploadUrl: () => Promise.resolve(undefined),
+      createDownloadUrl: () => Promise.reject(next),
       createPublicDownloadUrl: () => Promise.reject(next),
     };
     const resolver = registerObjectStoreResolvers(new FakeResolver(), { store: failing });
@@ -219,25 +221,46 @@ describe('createForgeBackend + registerObjectStoreResolvers', () => {
   });
 
   it('forwards the seed fields of an upload body and leaves contentType to the PUT header', async () => {
-    const seen: UploadUrlBody[] = [];
+    const seen: [string, unknown][] = [];
     const memory = createMemoryBackend();
     const store: ForgeObjectStoreLike = {
       ...memory.store,
+      createUploadUrl: (body) => {
+        seen.push(['createUploadUrl', body]);
+        return memory.store.createUploadUrl(body);
+      },
       createPublicUploadUrl: (body) => {
-        seen.push(body);
+        seen.push(['createPublicUploadUrl', body]);
         return memory.store.createPublicUploadUrl(body);
       },
+      createDownloadUrl: (key) => {
+        seen.push(['createDownloadUrl', key]);
+        return memory.store.createDownloadUrl(key);
+      },
+      createPublicDownloadUrl: (key) => {
+        seen.push(['createPublicDownloadUrl', key]);
+        return memory.store.createPublicDownloadUrl(key);
+      },
     };
-    const resolver = registerObjectStoreResolvers(new FakeResolver(), { store });
-    const backend = createForgeBackend({ invoke: bridgeTo(resolver).invoke });
     const body = bodyFor('k', new Uint8Array(3), {
       ttlSeconds: 60,
       overwrite: true,
       contentType: 'image/png',
     });
-    await backend.createUploadUrl({ ...body, extra: 'dropped' } as UploadUrlBody);
     const { contentType: _, ...expected } = body;
-    expect(seen).toEqual([expected]);
+    for (const publicUrls of [false, true]) {
+      const resolver = registerObjectStoreResolvers(new FakeResolver(), { store, publicUrls });
+      const backend = createForgeBackend({ invoke: bridgeTo(resolver).invoke });
+      await backend.createUploadUrl({ ...body, extra: 'dropped' } as UploadUrlBody);
+      await backend.createDownloadUrl('k');
+    }
+    // Forge documents the non-public variants for Custom UI (the bridge's own upload uses them).
+    expect(seen).toEqual([
+      ['createUploadUrl', expected],
+      ['createDownloadUrl', 'k'],
+      ['createPublicUploadUrl', expected],
+      ['createPublicDownloadUrl', 'k'],
+    ]);
   });
 });
 
