@@ -540,6 +540,24 @@ describe('createMemoryBackend: faults', () => {
     expect((await rejection(put)).code).toBe('ABORTED');
   });
 
+  it('stops a PUT with ABORTED when the signal fires mid-body, and stores nothing', async () => {
+    const backend = createMemoryBackend();
+    const bytes = new Uint8Array(randomBytes(1_000_000));
+    const { url } = await backend.createUploadUrl(bodyFor('k', bytes));
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const pending = put(backend, url, bytes, {
+      signal: controller.signal,
+      onUploadProgress: (loaded) => {
+        seen.push(loaded);
+        controller.abort();
+      },
+    });
+    expect((await rejection(pending)).code).toBe('ABORTED');
+    expect(seen).toHaveLength(1);
+    expect(await backend.get('k')).toBeUndefined();
+  });
+
   it('reset() forgets objects and URLs and restores the faults given at creation', async () => {
     const backend = createMemoryBackend({ faults: { retryAfterSeconds: 3 } });
     const bytes = new Uint8Array([1]);
