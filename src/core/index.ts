@@ -1,4 +1,11 @@
 export { createHttpBackend, type HttpBackendOptions } from '../adapters/http-backend';
+export {
+  CHUNK_SIZE,
+  type ChecksumConfig,
+  type ComputeChecksumOptions,
+  computeChecksum,
+  configureChecksums,
+} from '../checksum';
 export { abortError, isObjectStoreError, ObjectStoreError, type ObjectStoreErrorCode } from './errors';
 export { errorFromResponse, parseRetryAfter } from './http-errors';
 export * from './limits';

@@ -1,0 +1,11 @@
+import type { ChecksumConfig } from './config';
+import { sharedPool } from './pool';
+
+export { CHUNK_SIZE } from './blob-reader';
+export { type ComputeChecksumOptions, computeChecksum } from './compute';
+export type { ChecksumConfig } from './config';
+
+/** Changes the checksum worker pool (size, idle timeout, how workers are made). Merged with earlier calls. */
+export function configureChecksums(config: ChecksumConfig): void {
+  sharedPool().configure(config);
+}
