@@ -2,9 +2,15 @@ export { createHttpBackend, type HttpBackendOptions } from '../adapters/http-bac
 export {
   CHUNK_SIZE,
   type ChecksumConfig,
+  type ChecksumSession,
+  type ChecksumSessionOptions,
   type ComputeChecksumOptions,
+  combineCrc,
   computeChecksum,
   configureChecksums,
+  crcFromBase64,
+  crcToBase64,
+  createChecksumSession,
 } from '../checksum';
 export { abortError, isObjectStoreError, ObjectStoreError, type ObjectStoreErrorCode } from './errors';
 export { errorFromResponse, parseRetryAfter } from './http-errors';

@@ -24,7 +24,4 @@ export function referenceCrc(polynomial: number, bytes: Uint8Array, previous = 0
   return ~crc >>> 0;
 }
 
-export function crcToBase64(crc: number): string {
-  const bytes = [crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff];
-  return btoa(String.fromCharCode(...bytes));
-}
+export { crcToBase64 } from '../crc-combine';
