@@ -97,55 +97,63 @@ function withWatchdog<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Yields the blob's bytes in order, `chunkSize` at a time (the last chunk shorter), never holding more
- * than one chunk. Each view is only valid until the next iteration: the buffer is reused.
+ * Yields the blob's bytes in order, `chunkSize` at a time (the last chunk shorter). Each view is only
+ * valid until the next iteration: two buffers take turns, so the next chunk is read while the caller
+ * hashes this one, and memory stays at two chunks whatever the blob's size.
  */
 export async function* readBlobChunks(blob: Blob, options: ReadBlobOptions = {}): AsyncGenerator<Uint8Array> {
   const chunkSize = options.chunkSize ?? CHUNK_SIZE;
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const { signal } = options;
   const bufferSize = Math.min(chunkSize, Math.max(blob.size, 1));
-  let buffer = new ArrayBuffer(bufferSize);
+  const spare: ArrayBuffer[] = [];
+  /** Bytes the caller has been given and is done with. */
   let offset = 0;
   let attempts = 0;
   while (offset < blob.size) {
-    const rest = offset === 0 ? blob : blob.slice(offset);
+    const restStart = offset;
+    const rest = restStart === 0 ? blob : blob.slice(restStart);
     attempts += 1;
     const source = (attempts <= MAX_BYOB_ATTEMPTS && byobSource(rest)) || sliceSource(rest);
+    // Reads blob bytes [start, start + bufferSize) into a buffer; reads on the source stay sequential.
+    const fill = async (start: number): Promise<Uint8Array<ArrayBuffer>> => {
+      let buffer = spare.pop() ?? new ArrayBuffer(bufferSize);
+      const target = Math.min(bufferSize, blob.size - start);
+      let filled = 0;
+      while (filled < target) {
+        if (signal?.aborted) throw abortError(signal.reason);
+        const read = source.read(new Uint8Array(buffer, filled, target - filled));
+        const { bytes, done } = await (source.guarded ? withWatchdog(read, stallTimeoutMs) : read);
+        buffer = bytes.buffer;
+        filled += bytes.byteLength;
+        if (done && filled < target) {
+          throw new ObjectStoreError(
+            'INVALID_INPUT',
+            `The file gave ${start + filled} of its ${blob.size} bytes: it changed while it was being read.`,
+          );
+        }
+      }
+      return new Uint8Array(buffer, 0, filled);
+    };
+    const prefetch = (start: number) => {
+      const promise = fill(start);
+      promise.catch(() => {}); // Seen when awaited; unawaited if the caller stops early.
+      return promise;
+    };
     try {
-      for (;;) {
-        // Stop at the blob's end rather than wait for the stream to say so: one read less per file.
-        const target = Math.min(bufferSize, blob.size - offset);
-        let filled = 0;
-        let ended = false;
-        while (filled < target) {
-          if (signal?.aborted) throw abortError(signal.reason);
-          const read = source.read(new Uint8Array(buffer, filled, target - filled));
-          const { bytes, done } = await (source.guarded ? withWatchdog(read, stallTimeoutMs) : read);
-          buffer = bytes.buffer;
-          filled += bytes.byteLength;
-          if (done) {
-            ended = true;
-            break;
-          }
-        }
-        if (filled > 0) {
-          offset += filled;
-          yield new Uint8Array(buffer, 0, filled);
-        }
-        if (ended || offset >= blob.size) break;
+      let next: Promise<Uint8Array<ArrayBuffer>> | undefined = prefetch(offset);
+      while (next) {
+        const chunk: Uint8Array<ArrayBuffer> = await next;
+        if (signal?.aborted) throw abortError(signal.reason);
+        const end = offset + chunk.byteLength;
+        next = end < blob.size ? prefetch(end) : undefined;
+        yield chunk;
+        offset = end;
+        spare.push(chunk.buffer);
       }
-      if (offset !== blob.size) {
-        throw new ObjectStoreError(
-          'INVALID_INPUT',
-          `The file gave ${offset} of its ${blob.size} bytes: it changed while it was being read.`,
-        );
-      }
-      break;
     } catch (error) {
       if (!(error instanceof StallError)) throw error;
-      // The stalled read still owns (detached) our buffer: start over with a fresh one.
-      buffer = new ArrayBuffer(bufferSize);
+      // The stalled read keeps (detached) its buffer; the next reader starts where the caller is.
       options.onStall?.(offset);
     } finally {
       source.close();

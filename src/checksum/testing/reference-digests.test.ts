@@ -52,5 +52,5 @@ describe('pseudo-random cases', () => {
       .update(Buffer.concat([...pseudoRandomParts(seedFor(1), 1)]))
       .digest('base64');
     expect(table['1'].SHA256).toBe(sha);
-  });
+  }, 60_000);
 });
