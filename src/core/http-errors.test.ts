@@ -1,16 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { errorFromResponse } from './http-errors';
+import { errorFromResponse, parseRetryAfter } from './http-errors';
+
+describe('errorFromResponse', () => {
+  it('keeps the code and message of a { code, message } body', () => {
+    const error = errorFromResponse(
+      400,
+      JSON.stringify({ code: 'CHECKSUM_MISMATCH', message: 'Bytes differ.' }),
+    );
+    expect(error).toMatchObject({
+      code: 'CHECKSUM_MISMATCH',
+      message: 'Bytes differ.',
+      status: 400,
+      retryable: false,
+    });
+  });
+
+  it('maps by status when the body is not ours, and reads Retry-After', () => {
+    const headers = new Headers({ 'retry-after': '3' });
+    expect(errorFromResponse(429, 'Slow down', headers)).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      retryable: true,
+      retryAfterSeconds: 3,
+    });
+    expect(errorFromResponse(503, '<html>')).toMatchObject({ code: 'BACKEND', retryable: true });
+    expect(errorFromResponse(404, '')).toMatchObject({ code: 'NOT_FOUND', retryable: false });
+  });
+
+  it('tells an expired URL from a bad signature on a bare 403', () => {
+    expect(
+      errorFromResponse(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message>'),
+    ).toMatchObject({ code: 'URL_EXPIRED', retryable: true });
+    expect(errorFromResponse(403, 'SignatureDoesNotMatch')).toMatchObject({ code: 'SIGNATURE_INVALID' });
+  });
+
+  it('ignores unknown codes in the body', () => {
+    expect(errorFromResponse(500, JSON.stringify({ code: 'WHATEVER' }))).toMatchObject({ code: 'BACKEND' });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('2')).toBe(2);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6);
+    expect(parseRetryAfter('soon')).toBe(undefined);
+    expect(parseRetryAfter(null)).toBe(undefined);
+  });
+});
 
 const s3Xml = (code: string, message = '') =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>tx1</RequestId></Error>`;
 
-describe('errorFromResponse', () => {
-  it('keeps the code of a { code, message } body', () => {
-    const error = errorFromResponse(400, JSON.stringify({ code: 'CHECKSUM_MISMATCH', message: 'bad bytes' }));
-    expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH', message: 'bad bytes', status: 400 });
-  });
-
-  it('maps S3 XML error codes', () => {
+describe('errorFromResponse with S3 XML errors (pre-signed URLs of an S3-compatible store)', () => {
+  it('maps them by <Code>', () => {
     expect(errorFromResponse(503, s3Xml('SlowDown', 'Please reduce your request rate.'))).toMatchObject({
       code: 'TOO_MANY_REQUESTS',
       retryable: true,
@@ -21,17 +62,12 @@ describe('errorFromResponse', () => {
     expect(errorFromResponse(400, s3Xml('IncompleteBody')).code).toBe('LENGTH_MISMATCH');
     expect(errorFromResponse(404, s3Xml('NoSuchKey')).code).toBe('NOT_FOUND');
     expect(errorFromResponse(403, s3Xml('SignatureDoesNotMatch')).code).toBe('SIGNATURE_INVALID');
-    expect(errorFromResponse(403, s3Xml('AccessDenied', 'Request has expired')).code).toBe('URL_EXPIRED');
     expect(errorFromResponse(403, s3Xml('AccessDenied')).code).toBe('SIGNATURE_INVALID');
   });
 
-  it('reads 412 as OBJECT_EXISTS for a PUT (If-None-Match) and OBJECT_CHANGED otherwise', () => {
+  it('reads 412 as OBJECT_EXISTS for a PUT (If-None-Match: *) and OBJECT_CHANGED otherwise', () => {
     expect(errorFromResponse(412, s3Xml('PreconditionFailed'), undefined, 'PUT').code).toBe('OBJECT_EXISTS');
     expect(errorFromResponse(412, s3Xml('PreconditionFailed'), undefined, 'GET').code).toBe('OBJECT_CHANGED');
     expect(errorFromResponse(412, '').code).toBe('OBJECT_CHANGED');
-  });
-
-  it('carries Retry-After', () => {
-    expect(errorFromResponse(429, '', new Headers({ 'retry-after': '7' })).retryAfterSeconds).toBe(7);
   });
 });

@@ -9,15 +9,10 @@ import {
 } from '../core/types';
 import { TTL_TAG, ttlDayStep } from './s3-bucket';
 import { fromS3Error, isS3NotFound } from './s3-errors';
-import {
-  type CheckedS3UploadBody,
-  checkCdnTtlSeconds,
-  checkOptionalFlag,
-  checkS3Key,
-  checkS3UploadBody,
-} from './s3-input';
+import { checkS3Key, checkS3UploadBody } from './s3-input';
 import { loadS3Sdk } from './s3-sdk';
 import type { ObjectStore } from './store';
+import { type CheckedUploadBody, checkCdnTtl, checkOptionalBoolean } from './validate';
 
 /** SigV4 pre-signed URLs live at most 7 days. */
 export const MAX_S3_PRESIGN_SECONDS = 604_800;
@@ -135,7 +130,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   const cdnBase = cdnBaseUrl?.replace(/\/+$/, '');
 
   function bucketFor(cdn: unknown): string {
-    if (!checkOptionalFlag(cdn, 'cdn')) return bucket;
+    if (!checkOptionalBoolean(cdn, 'cdn')) return bucket;
     if (cdnBucket === undefined)
       throw new ObjectStoreError('INVALID_REQUEST', 'cdn: this store has no cdnBucket configured.', {
         status: 400,
@@ -207,7 +202,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   }
 
   async function createUploadUrl(input: unknown): Promise<PresignedUrlResponse> {
-    const body: CheckedS3UploadBody = checkS3UploadBody(input);
+    const body: CheckedUploadBody = checkS3UploadBody(input);
     const target = bucketFor(body.cdn);
     const { s3, presigner } = await loadS3Sdk();
     if (!body.overwrite) {
@@ -321,7 +316,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
 
     async createCDNUrl(key, opts) {
       checkS3Key(key);
-      const ttlSeconds = checkCdnTtlSeconds(opts?.ttlSeconds);
+      const ttlSeconds = checkCdnTtl(opts?.ttlSeconds);
       const target = bucketFor(true);
       if (!cdnBase && ttlSeconds !== undefined && ttlSeconds > MAX_S3_PRESIGN_SECONDS)
         throw new ObjectStoreError(
