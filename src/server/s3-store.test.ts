@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import {
@@ -14,10 +15,15 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpBackend } from '../adapters/http-backend';
+import { createObjectStore } from '../core/client';
 import { isObjectStoreError, type ObjectStoreError } from '../core/errors';
 import { errorFromResponse } from '../core/http-errors';
 import { MAX_OBJECT_SIZE } from '../core/limits';
+import { nodeHasher } from '../core/test-support/fake-backend';
+import { createFetchTransport } from '../core/transport/fetch-transport';
 import type { ChecksumType, PresignedUrlResponse, UploadUrlBody } from '../core/types';
+import { createObjectStoreHandler } from './http-handler';
 import { configureBucketCors, configureTtlLifecycle, TTL_DAY_STEPS } from './s3-bucket';
 import { fromS3Error } from './s3-errors';
 import { type S3Endpoint, s3ClientConfig, startS3Endpoint } from './s3-rgw-fixture';
@@ -576,6 +582,78 @@ describe.skipIf(skip)('createS3ObjectStore against a real Ceph RADOS Gateway', (
       expect(() => createS3ObjectStore({ client, bucket, cdnBaseUrl: 'cdn.example.com' })).toThrow(
         /cdnBaseUrl/,
       );
+    });
+  });
+
+  describe('served through createObjectStoreHandler, as a browser app would use it', () => {
+    let server: Server;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      server = createServer(createObjectStoreHandler(store, { corsOrigins: ['http://app.test'] }));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('createHttpBackend gets upload URLs with their headers, and the object PUT there reads back', async () => {
+      const backend = createHttpBackend({ baseUrl });
+      const bytes = randomBytes(2048);
+      const key = newKey('http');
+      const grant = await backend.createUploadUrl(uploadBody(bytes, { key, contentType: 'image/png' }));
+      expect(grant.headers?.['x-amz-checksum-sha256']).toBe(sha256(bytes));
+      expect((await put(grant, bytes)).status).toBe(200);
+      expect(await backend.get(key)).toMatchObject({ key, checksum: sha256(bytes), size: 2048 });
+
+      const download = await backend.createDownloadUrl(key);
+      const part = await fetch(download?.url ?? '', { headers: { range: 'bytes=1000-1999' } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true);
+
+      await backend.delete(key);
+      expect(await backend.get(key)).toBeUndefined();
+      expect(await backend.createDownloadUrl(key)).toBeUndefined();
+      const refused = await rejection(backend.createUploadUrl(uploadBody(bytes, { key: 'a/./b' })));
+      expect(refused).toMatchObject({ code: 'INVALID_REQUEST', status: 400 });
+    });
+
+    it('the upload client stores files in S3; a PUT that loses an overwrite: false race is OBJECT_EXISTS', async () => {
+      const client = createObjectStore({
+        backend: createHttpBackend({ baseUrl }),
+        hasher: nodeHasher,
+        transport: createFetchTransport(),
+        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      });
+      const bytes = randomBytes(100_000);
+      const key = newKey('client');
+      const ref = await client.upload(new Blob([bytes], { type: 'application/x-test' }), { key }).done;
+      expect(ref).toMatchObject({ key, checksum: sha256(bytes), checksumType: 'SHA256', size: 100_000 });
+      expect(await store.get(key)).toMatchObject({
+        checksum: sha256(bytes),
+        contentType: 'application/x-test',
+      });
+
+      // A URL signed before another upload took the key: the store's If-None-Match answers 412,
+      // which the upload engine reports as OBJECT_EXISTS.
+      const taken = newKey('client');
+      const first = randomBytes(10);
+      const early = await store.createUploadUrl(uploadBody(first, { key: taken, overwrite: false }));
+      await client.upload(new Blob([first]), { key: taken, overwrite: false }).done;
+      const late = createObjectStore({
+        backend: { ...createHttpBackend({ baseUrl }), createUploadUrl: async () => early },
+        hasher: nodeHasher,
+        transport: createFetchTransport(),
+        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      });
+      await expect(
+        late.upload(new Blob([first]), { key: taken, overwrite: false }).done,
+      ).rejects.toMatchObject({
+        code: 'OBJECT_EXISTS',
+        status: 412,
+        retryable: false,
+      });
     });
   });
 
