@@ -378,6 +378,20 @@ describe.skipIf(skip)('createS3ObjectStore against a real Ceph RADOS Gateway', (
       expect(retake.headers?.['if-none-match']).toBe('*');
     });
 
+    it('ttlTagging: false sends no tag, for stores without object tagging', async () => {
+      const bytes = randomBytes(4);
+      const key = newKey();
+      const grant = await storeWith({ ttlTagging: false }).createUploadUrl(
+        uploadBody(bytes, { key, ttlSeconds: 60 }),
+      );
+      expect(grant.headers).not.toHaveProperty('x-amz-tagging');
+      expect(grant.headers?.['x-amz-meta-objectdrop-ttl-seconds']).toBe('60');
+      expect((await put(grant, bytes)).status).toBe(200);
+      expect((await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }))).TagSet).toEqual(
+        [],
+      );
+    });
+
     it('lifecycle rules are installed beside the bucket own rules, once', async () => {
       await client.send(
         new PutBucketLifecycleConfigurationCommand({

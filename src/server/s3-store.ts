@@ -43,6 +43,12 @@ export interface S3ObjectStoreOptions {
   cdnBaseUrl?: string;
   /** Lifetime of upload and download URLs, `1…604800` (SigV4's 7 days). Default 3600, the seed's 1 hour. */
   urlTtlSeconds?: number;
+  /**
+   * Tag objects uploaded with `ttlSeconds` (`objectdrop-ttl-days=<n>`, sent as `x-amz-tagging`) so the
+   * rules of `configureTtlLifecycle` delete them. Turn off for stores without object tagging (some
+   * reject the header); `get` and downloads still treat expired objects as missing. Default `true`.
+   */
+  ttlTagging?: boolean;
   /** Clock in epoch ms: signing date of URLs and `ttlSeconds` expiry. Default `Date.now`. */
   now?: () => number;
 }
@@ -107,6 +113,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   const { client, bucket, cdnBucket, cdnBaseUrl } = options;
   const urlTtlSeconds = options.urlTtlSeconds ?? PRESIGNED_URL_TTL_SECONDS;
   const now = options.now ?? Date.now;
+  const ttlTagging = options.ttlTagging ?? true;
   checkOption(client, 'client', typeof client?.send === 'function', 'an S3Client');
   checkOption(bucket, 'bucket', typeof bucket === 'string' && bucket.length > 0, 'a bucket name');
   checkOption(
@@ -235,7 +242,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     };
     if (body.ttlSeconds !== undefined) {
       metadata[META_TTL] = String(body.ttlSeconds);
-      const step = ttlDayStep(body.ttlSeconds);
+      const step = ttlTagging ? ttlDayStep(body.ttlSeconds) : undefined;
       if (step !== undefined) {
         commandInput.Tagging = `${TTL_TAG}=${step}`;
         headers['x-amz-tagging'] = commandInput.Tagging;
