@@ -97,7 +97,7 @@ rgw dns name = localhost
 rgw thread pool size = 64
 # Lifecycle "days" last 10 s, so expiry rules can be exercised (radosgw-admin lc process).
 rgw lc debug interval = 10
-# Short shard locks, so `radosgw-admin lc process` is not locked out by the background worker.
+# Short shard locks, so a forced "radosgw-admin lc process" is not locked out by the background worker.
 rgw lc lock max time = 3
 EOF
 ceph_() { ceph -c "$CONF" "$@"; }

@@ -106,8 +106,8 @@ interface LiveObject {
  * What stores enforce differs: AWS S3 and MinIO reject bytes whose checksum differs from the signed
  * `x-amz-checksum-*` header; Ceph RGW 16 stores them anyway (downloads verified by the client still
  * catch it). `overwrite: false` is checked before signing and sent as `If-None-Match: *`, which
- * AWS S3 (since 2024), MinIO, R2 and RGW 16 honour with 412; on a store that ignores it, a racing
- * upload between our check and the PUT can still overwrite.
+ * AWS S3 (since 2024) and RGW 16 answer with 412 when the key was taken meanwhile; on a store that
+ * ignores it, a racing upload between our check and the PUT can still overwrite. See docs/s3.md.
  */
 export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
   const { client, bucket, cdnBucket, cdnBaseUrl } = options;
