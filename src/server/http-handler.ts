@@ -413,7 +413,9 @@ export function createObjectStoreHandler(
         status: 405,
       });
     } catch (error) {
-      sendError(res, error);
+      // A client that went away (or a drop we injected) needs no answer and no log line.
+      if (req.destroyed && !req.complete) res.destroy();
+      else sendError(res, error);
     } finally {
       // A refused PUT may not have read its body: drain it so the client can read our answer.
       if (!req.readableEnded && !req.destroyed) req.resume();
