@@ -147,3 +147,35 @@ describe('injected faults', () => {
     expect((await s.api('metadata', { key: 'k' })).status).toBe(200);
   });
 });
+
+describe('sandboxes', () => {
+  it('give a test its own store, faults and objects under the same server', async () => {
+    const s = await start();
+    const created = await fetch(`${s.url}/_admin/sandbox`, { method: 'POST' });
+    expect(created.status).toBe(200);
+    const { url } = (await created.json()) as { url: string };
+    expect(url).toMatch(new RegExp(`^${s.url}/sandbox/[a-z0-9]+$`));
+    await fetch(`${url}/_admin/faults`, { method: 'POST', body: JSON.stringify({ errorRate: 1 }) });
+    expect((await s.api('metadata', { key: 'k' })).status).toBe(404);
+    const api = (path: string, body: unknown) =>
+      fetch(`${url}/api/v1/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await api('metadata', { key: 'k' })).status).toBe(503);
+    await fetch(`${url}/_admin/reset`, { method: 'POST' });
+    const presign = await api('public-upload-url', {
+      key: 'k',
+      length: data.length,
+      checksum: sha256(data),
+      checksumType: 'SHA256',
+    });
+    const { url: putUrl } = (await presign.json()) as { url: string };
+    expect(putUrl.startsWith(`${url}/objects/`)).toBe(true);
+    expect((await fetch(putUrl, { method: 'PUT', body: data })).status).toBe(200);
+    expect((await api('metadata', { key: 'k' })).status).toBe(200);
+    expect((await s.api('metadata', { key: 'k' })).status).toBe(404);
+  });
+
+  it('do not exist without admin', async () => {
+    const s = await start({ admin: false });
+    expect((await fetch(`${s.url}/_admin/sandbox`, { method: 'POST' })).status).toBe(404);
+  });
+});

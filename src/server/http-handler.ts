@@ -25,6 +25,19 @@ export interface ObjectStoreHandlerOptions {
   faults?: FaultController;
   /** Clock for the rate limits, epoch ms. Default: the store's `now`, else `Date.now`. */
   now?: () => number;
+  /**
+   * Isolated stores for parallel tests (admin only): `POST /_admin/sandbox` creates one and
+   * answers `{ url }`; it is served under `/sandbox/<id>/` with its own objects, faults and limits.
+   * `startLocalObjectStore` provides this; leave it out elsewhere.
+   */
+  sandboxes?: SandboxRegistry;
+}
+
+export interface SandboxRegistry {
+  /** Creates an isolated store and returns its id (`[a-z0-9]+`). */
+  create(): Promise<string>;
+  /** The handler serving sandbox `id` at its root, if it exists. */
+  get(id: string): ObjectStoreHandler | undefined;
 }
 
 /**
@@ -381,6 +394,10 @@ export function createObjectStoreHandler(
     if (path === '/_admin/faults' && req.method === 'GET') return sendJson(res, 200, faults.get());
     if (path === '/_admin/faults' && req.method === 'POST')
       return sendJson(res, 200, faults.set(asRecord(await readJson(req, ADMIN_BODY_LIMIT))));
+    if (path === '/_admin/sandbox' && req.method === 'POST' && options.sandboxes) {
+      const id = await options.sandboxes.create();
+      return sendJson(res, 200, { url: `${local?.baseUrl ?? ''}/sandbox/${id}` });
+    }
     if (path === '/_admin/reset' && req.method === 'POST') {
       faults.reset();
       perMinute.reset();
@@ -395,6 +412,13 @@ export function createObjectStoreHandler(
     const isApi = path.startsWith(API_PREFIX);
     const isData = local !== undefined && path.startsWith('/objects/');
     const isAdmin = options.admin === true && path.startsWith('/_admin/');
+    const sandbox =
+      options.admin && options.sandboxes && /^\/sandbox\/([a-z0-9]+)(\/.*)$/.exec(req.url ?? '');
+    const child = sandbox ? options.sandboxes?.get(sandbox[1]!) : undefined;
+    if (sandbox && child) {
+      req.url = sandbox[2]!;
+      return child(req, res, next);
+    }
     if (!isApi && !isData && !isAdmin) {
       if (next) return next();
       cors(req, res);
