@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ObjectStoreError } from '../core/errors';
 import { DEFAULT_CONTENT_TYPE } from '../core/limits';
 import type { ChecksumType, ObjectReference, PresignedUrlResponse, UploadUrlBody } from '../core/types';
@@ -91,24 +89,52 @@ function isFaultController(value: unknown): value is FaultController {
   return typeof (value as FaultController | undefined)?.takeDrop === 'function';
 }
 
-/** Hashes and counts what passes; past the declared length it swallows the rest and remembers. */
-class CheckingStream extends Transform {
-  received = 0;
-  constructor(
-    private readonly hasher: Hasher,
-    private readonly expected: number,
-  ) {
-    super({ highWaterMark: 4 * STREAM_CHUNK });
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.received += chunk.length;
-    if (this.received > this.expected) {
-      callback();
-      return;
-    }
-    this.hasher.update(chunk);
-    callback(null, chunk);
-  }
+/**
+ * Writes `body` to `path`, hashing what it writes, and resolves with the bytes received. Past
+ * `expected` it keeps reading but drops the rest, so the client still gets our 400. Plain
+ * events rather than a Transform in a pipeline: one hop less per chunk on the hot path.
+ */
+function receiveToFile(
+  body: NodeJS.ReadableStream,
+  path: string,
+  hasher: Hasher,
+  expected: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(path, { highWaterMark: 4 * STREAM_CHUNK });
+    let received = 0;
+    let ended = false;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.removeListener('data', onData);
+      // Reject only once the file is closed, so the caller's cleanup finds it.
+      out.once('close', () => reject(error));
+      out.destroy();
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > expected) return;
+      hasher.update(chunk);
+      if (!out.write(chunk)) {
+        body.pause();
+        out.once('drain', () => body.resume());
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => {
+      ended = true;
+      out.end(() => {
+        if (!failed) resolve(received);
+      });
+    });
+    body.once('error', fail);
+    body.once('close', () => {
+      if (!ended) fail(new ObjectStoreError('NETWORK', 'The upload was cut off.', { status: 400 }));
+    });
+    out.once('error', fail);
+  });
 }
 
 export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalObjectStore {
@@ -239,13 +265,12 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
     if (!grant.overwrite && (await live(grant.bucket, grant.key))) throw exists(grant.key);
     const temp = disk.tempPath();
     const hasher = createHasher(grant.checksumType);
-    const checking = new CheckingStream(hasher, grant.length);
     try {
-      await pipeline(body, checking, createWriteStream(temp, { highWaterMark: 4 * STREAM_CHUNK }));
-      if (checking.received !== grant.length)
+      const received = await receiveToFile(body, temp, hasher, grant.length);
+      if (received !== grant.length)
         throw new ObjectStoreError(
           'LENGTH_MISMATCH',
-          `The body has ${checking.received} bytes; the URL was signed for ${grant.length}.`,
+          `The body has ${received} bytes; the URL was signed for ${grant.length}.`,
           { status: 400 },
         );
       if (hasher.digest() !== grant.checksum)
