@@ -9,8 +9,8 @@
  */
 import { execFile, fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,7 +60,12 @@ async function serveBare(source: string, writeDir: string): Promise<Ready> {
   const server = createServer((req, res) => {
     if (req.method === 'GET') {
       res.writeHead(200, { 'Content-Length': String(SIZE), 'Content-Type': 'application/octet-stream' });
-      pipeline(createReadStream(source, { highWaterMark: MiB }), res).catch(() => undefined);
+      // A FileHandle stream: faster here than createReadStream(path), and what the store uses.
+      open(source)
+        .then((handle) =>
+          pipeline(handle.createReadStream({ highWaterMark: MiB }), res).finally(() => handle.close()),
+        )
+        .catch(() => undefined);
       return;
     }
     const hash = req.url === '/' ? undefined : createHash('sha256');

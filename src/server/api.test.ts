@@ -234,13 +234,14 @@ describe('start-up sweep', () => {
   it('removes temp files and versions no metadata points to', async () => {
     const first = await start();
     await first.upload({ key: 'kept' }, bytes('kept'));
+    await first.upload({ key: 'expiring', ttlSeconds: 60 }, bytes('expiring'));
     const dir = first.dir;
     await first.server.close();
     first.server.closeAllConnections();
     await mkdir(join(dir, 'tmp'), { recursive: true });
     await writeFile(join(dir, 'tmp', 'half-written'), 'partial');
     await writeFile(join(dir, 'objects', 'default', `${'0'.repeat(64)}.abc-123.bin`), 'orphan');
-    store = await startTestStore({ dir });
+    store = await startTestStore({ dir, now: () => clock + 61_000 });
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
     expect(await readdir(join(dir, 'objects', 'default'))).toHaveLength(2);
     const reference = await (await store.api('metadata', { key: 'kept' })).json();

@@ -63,8 +63,11 @@ export function createDiskLayout(dir: string) {
     await rm(dataPath(bucket, id, meta.currentVersion), { force: true });
   }
 
-  /** Creates the folders; drops temp files and versions no metadata points to (a crash mid-write). */
-  async function prepare(): Promise<void> {
+  /**
+   * Creates the folders; drops temp files, versions no metadata points to (a crash mid-write)
+   * and objects whose `ttlSeconds` ran out while the store was down.
+   */
+  async function prepare(nowMs: number): Promise<void> {
     await rm(tmpDir, { recursive: true, force: true });
     await mkdir(tmpDir, { recursive: true });
     for (const bucket of BUCKETS) {
@@ -73,8 +76,11 @@ export function createDiskLayout(dir: string) {
       const current = new Set<string>();
       for (const name of names) {
         if (!name.endsWith('.json')) continue;
-        const meta = await readMeta(bucket, name.slice(0, -5)).catch(() => undefined);
-        if (meta) current.add(`${name.slice(0, -5)}.${meta.currentVersion}.bin`);
+        const id = name.slice(0, -5);
+        const meta = await readMeta(bucket, id).catch(() => undefined);
+        if (meta?.expiresAt !== undefined && meta.expiresAt <= nowMs)
+          await rm(metaPath(bucket, id), { force: true });
+        else if (meta) current.add(`${id}.${meta.currentVersion}.bin`);
       }
       for (const name of names)
         if (name.endsWith('.bin') && !current.has(name))

@@ -144,7 +144,7 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
   const now = options.now ?? Date.now;
   const faults = isFaultController(options.faults) ? options.faults : createFaultController(options.faults);
   const disk = createDiskLayout(options.dir);
-  const ready = disk.prepare();
+  const ready = disk.prepare(now());
   // Commits and deletes of one key run one at a time, so "previous version" is well defined.
   const locks = new Map<string, Promise<unknown>>();
 
