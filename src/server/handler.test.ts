@@ -81,9 +81,11 @@ describe('createObjectStoreHandler as middleware', () => {
     expect((await post('metadata', { key: 'absent' })).status).toBe(404);
     expect((await post('delete', { key: 'x' })).status).toBe(204);
     expect(calls).toEqual(['delete x']);
-    expect((await post('upload-url', { key: 'k' })).status).toBe(409);
-    expect(await (await post('public-upload-url', { key: 'k' })).json()).toEqual({
-      url: 'https://s3.example/put',
+    const upload = { key: 'k', length: 1, checksum: 'AAAAAA==', checksumType: 'CRC32C' };
+    expect((await post('upload-url', upload)).status).toBe(409);
+    expect(await (await post('public-upload-url', upload)).json()).toEqual({ url: 'https://s3.example/put' });
+    expect(await (await post('public-upload-url', { key: 'k' })).json()).toMatchObject({
+      code: 'INVALID_REQUEST',
     });
     expect((await post('download-url', { key: 'k' })).status).toBe(404);
     expect(await (await post('cdn-url', { key: 'k', ttlSeconds: 60 })).json()).toEqual({

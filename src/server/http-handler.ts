@@ -9,7 +9,7 @@ import type { LocalObjectStore, OpenedObject } from './local-store';
 import { parseRange } from './range';
 import { createRateLimiter } from './rate-limit';
 import type { ObjectStore } from './store';
-import { checkCdnTtl, checkKey, checkOptionalBoolean, invalid } from './validate';
+import { checkCdnTtl, checkKey, checkOptionalBoolean, checkUploadBody, invalid } from './validate';
 
 /** The demo page's origins (`npm start`). */
 export const DEFAULT_CORS_ORIGINS: readonly string[] = ['http://127.0.0.1:5173', 'http://localhost:5173'];
@@ -230,9 +230,20 @@ export function createObjectStoreHandler(
         await store.delete(checkKey(body.key), { cdn: checkOptionalBoolean(body.cdn, 'cdn') });
         return sendJson(res, 204, undefined);
       case 'upload-url':
-        return sendJson(res, 200, await store.createUploadUrl(body as unknown as UploadUrlBody));
-      case 'public-upload-url':
-        return sendJson(res, 200, await store.createPublicUploadUrl(body as unknown as UploadUrlBody));
+      case 'public-upload-url': {
+        // Checked here too, so a store without its own validation (S3) answers bad input alike.
+        const { ttlSeconds, contentType, ...required } = checkUploadBody(body, limits.maxObjectSize);
+        const upload: UploadUrlBody = {
+          ...required,
+          ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+          ...(contentType === undefined ? {} : { contentType }),
+        };
+        const url =
+          operation === 'upload-url'
+            ? await store.createUploadUrl(upload)
+            : await store.createPublicUploadUrl(upload);
+        return sendJson(res, 200, url);
+      }
       case 'download-url':
       case 'public-download-url': {
         const key = checkKey(body.key);
