@@ -6,19 +6,22 @@
  *   PUT  ≥ 0.8 × bare sink hashing with the same algorithm (SHA-256)
  *   store RSS growth < 64 MiB while it moves ≥ 1 GiB.
  * Each server runs in its own child process (`tsx bench/server.ts serve-store|serve-bare`).
+ * Besides wall-clock MB/s it prints MB per CPU-second of the server process: on a shared,
+ * loaded machine wall time swings with the neighbours, the CPU a server spends per byte does not.
  */
 import { execFile, fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startLocalObjectStore } from '../src/server/start';
+import { createObjectStoreHandler } from '../src/server/http-handler';
+import { createLocalObjectStore } from '../src/server/local-store';
 
 const MiB = 1024 * 1024;
 const SIZE = 256 * MiB;
@@ -29,35 +32,42 @@ interface Ready {
   url: string;
 }
 
-/** Peak RSS of this process, sampled, so the parent can ask for growth over a phase. */
-function rssTracker() {
+/**
+ * Listens on 127.0.0.1 with `listener`, plus `/_bench/…` probes the parent reads: peak RSS
+ * (sampled every 20 ms) and CPU time (user + system, all threads; µs).
+ */
+async function benchServer(listener: RequestListener): Promise<Ready> {
   let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
+  setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
-  timer.unref();
-  return {
-    reset() {
+  }, 20).unref();
+  const server = createServer((req, res) => {
+    if (req.url === '/_bench/rss-reset') {
       peak = process.memoryUsage.rss();
-      return peak;
-    },
-    peak: () => Math.max(peak, process.memoryUsage.rss()),
-  };
+      res.end(String(peak));
+    } else if (req.url === '/_bench/rss-peak') res.end(String(Math.max(peak, process.memoryUsage.rss())));
+    else if (req.url === '/_bench/cpu') {
+      const { user, system } = process.cpuUsage();
+      res.end(String(user + system));
+    } else listener(req, res);
+  });
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 async function serveStore(dir: string): Promise<Ready> {
-  const rss = rssTracker();
-  const running = await startLocalObjectStore({ port: 0, dir, corsOrigins: ['*'] });
-  running.server.prependListener('request', (req, res) => {
-    if (req.url === '/_bench/rss-reset') res.end(String(rss.reset()));
-    if (req.url === '/_bench/rss-peak') res.end(String(rss.peak()));
-  });
-  return { url: running.url };
+  let handler: RequestListener | undefined;
+  const ready = await benchServer((req, res) => handler!(req, res));
+  const store = createLocalObjectStore({ dir, baseUrl: ready.url });
+  await store.ready;
+  handler = createObjectStoreHandler(store, { corsOrigins: ['*'] });
+  return ready;
 }
 
-async function serveBare(source: string, writeDir: string): Promise<Ready> {
+function serveBare(source: string, writeDir: string): Promise<Ready> {
   let files = 0;
-  const server = createServer((req, res) => {
+  return benchServer((req, res) => {
     if (req.method === 'GET') {
       res.writeHead(200, { 'Content-Length': String(SIZE), 'Content-Type': 'application/octet-stream' });
       // A FileHandle stream: faster here than createReadStream(path), and what the store uses.
@@ -84,8 +94,6 @@ async function serveBare(source: string, writeDir: string): Promise<Ready> {
       out.end(() => rm(file!).then(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 function child(mode: string, ...args: string[]): Promise<Ready & { kill(): void }> {
@@ -144,6 +152,8 @@ async function main(): Promise<void> {
   const inMemory = memory ? await child('serve-store', join(memory, 'store')) : undefined;
   const bare = await child('serve-bare', fixture, work);
   try {
+    const probe = async (server: Ready, what: string) =>
+      Number(await (await fetch(`${server.url}/_bench/${what}`)).text());
     const presign = async (store: Ready, path: string, body: unknown) => {
       const response = await fetch(`${store.url}/api/v1/${path}`, {
         method: 'POST',
@@ -152,53 +162,86 @@ async function main(): Promise<void> {
       if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { url: string }).url;
     };
-    const put = async (store: Ready) =>
-      curl([
-        '-T',
-        fixture,
-        await presign(store, 'upload-url', { key: 'bench', length: SIZE, checksum, checksumType: 'SHA256' }),
-      ]);
-    const get = async (store: Ready) => curl([await presign(store, 'download-url', { key: 'bench' })]);
-    const cases: Array<[string, () => Promise<number>]> = [
-      ['PUT bare sink', () => curl(['-T', fixture, `${bare.url}/`])],
-      ['PUT bare sink + SHA-256', () => curl(['-T', fixture, `${bare.url}/hash`])],
-      ['PUT bare sink + SHA-256 + file', () => curl(['-T', fixture, `${bare.url}/hash-file`])],
-      ['PUT store, disk', () => put(onDisk)],
+    const uploadBody = { key: 'bench', length: SIZE, checksum, checksumType: 'SHA256' };
+    interface Case {
+      name: string;
+      server: Ready;
+      /** curl arguments; a function when a URL must be made first (outside the measured CPU). */
+      args: () => Promise<string[]>;
+    }
+    const cases: Case[] = [
+      { name: 'PUT bare sink', server: bare, args: async () => ['-T', fixture, `${bare.url}/`] },
+      {
+        name: 'PUT bare sink + SHA-256',
+        server: bare,
+        args: async () => ['-T', fixture, `${bare.url}/hash`],
+      },
+      {
+        name: 'PUT bare sink + SHA-256 + file',
+        server: bare,
+        args: async () => ['-T', fixture, `${bare.url}/hash-file`],
+      },
+      {
+        name: 'PUT store, disk',
+        server: onDisk,
+        args: async () => ['-T', fixture, await presign(onDisk, 'upload-url', uploadBody)],
+      },
       ...(inMemory
-        ? ([['PUT store, tmpfs', () => put(inMemory)]] as Array<[string, () => Promise<number>]>)
+        ? [
+            {
+              name: 'PUT store, tmpfs',
+              server: inMemory,
+              args: async () => ['-T', fixture, await presign(inMemory, 'upload-url', uploadBody)],
+            },
+          ]
         : []),
-      ['GET bare source', () => curl([bare.url])],
-      ['GET store, disk', () => get(onDisk)],
+      { name: 'GET bare source', server: bare, args: async () => [bare.url] },
+      {
+        name: 'GET store, disk',
+        server: onDisk,
+        args: async () => [await presign(onDisk, 'download-url', { key: 'bench' })],
+      },
     ];
-    const results = new Map<string, number[]>(cases.map(([name]) => [name, []]));
-    await put(onDisk); // warm-up: page cache, JIT
-    const rssStart = Number(await (await fetch(`${onDisk.url}/_bench/rss-reset`)).text());
-    for (let round = 0; round < ROUNDS; round++)
-      for (const [name, measure] of cases) results.get(name)!.push(await measure());
+    const wall = new Map<string, number[]>(cases.map(({ name }) => [name, []]));
+    const cpu = new Map<string, number[]>(cases.map(({ name }) => [name, []]));
+    const measure = async ({ name, server, args }: Case) => {
+      const curlArgs = await args();
+      const before = await probe(server, 'cpu');
+      wall.get(name)!.push(await curl(curlArgs));
+      cpu.get(name)!.push(SIZE / ((await probe(server, 'cpu')) - before));
+    };
+    await measure(cases.find((c) => c.name === 'PUT store, disk')!); // warm-up: page cache, JIT
+    const rssStart = await probe(onDisk, 'rss-reset');
+    for (let round = 0; round < ROUNDS; round++) for (const c of cases) await measure(c);
     const movedByStore = ROUNDS * 2 * SIZE;
-    const rssPeak = Number(await (await fetch(`${onDisk.url}/_bench/rss-peak`)).text());
-    const m = (name: string) => median(results.get(name)!);
+    const rssPeak = await probe(onDisk, 'rss-peak');
+    const w = (name: string) => median(wall.get(name)!);
+    const c = (name: string) => median(cpu.get(name)!);
     console.log(
       `objectdrop bench:server: ${SIZE / MiB} MiB over loopback, curl client, median of ${ROUNDS} rounds`,
     );
-    for (const [name] of cases) console.log(`  ${name.padEnd(32)} ${m(name).toFixed(0).padStart(6)} MB/s`);
-    const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
-    const ratio = (label: string, value: number, target?: number) =>
+    console.log(`  ${''.padEnd(32)} ${'wall MB/s'.padStart(10)} ${'MB per server CPU-s'.padStart(20)}`);
+    for (const { name } of cases)
       console.log(
-        `  ${label.padEnd(44)} ${value.toFixed(2)}${target === undefined ? '' : `  (target >= ${target.toFixed(2)}: ${verdict(value >= target)})`}`,
+        `  ${name.padEnd(32)} ${w(name).toFixed(0).padStart(10)} ${c(name).toFixed(0).padStart(20)}`,
       );
-    ratio('GET store / bare source', m('GET store, disk') / m('GET bare source'), 0.8);
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+    const ratio = (label: string, a: string, b: string, target?: number) => {
+      const judge = (value: number) =>
+        `${value.toFixed(2)}${target === undefined ? '' : ` ${verdict(value >= target)}`}`;
+      console.log(`  ${label.padEnd(46)} wall ${judge(w(a) / w(b)).padEnd(10)} cpu ${judge(c(a) / c(b))}`);
+    };
+    console.log('  ratios (target >= 0.80 where judged):');
+    ratio('GET store / bare source', 'GET store, disk', 'GET bare source', 0.8);
     if (inMemory)
-      ratio('PUT store on tmpfs / hashing sink', m('PUT store, tmpfs') / m('PUT bare sink + SHA-256'), 0.8);
+      ratio('PUT store on tmpfs / hashing sink', 'PUT store, tmpfs', 'PUT bare sink + SHA-256', 0.8);
     ratio(
       'PUT store on disk / hashing sink',
-      m('PUT store, disk') / m('PUT bare sink + SHA-256'),
+      'PUT store, disk',
+      'PUT bare sink + SHA-256',
       inMemory ? undefined : 0.8,
     );
-    ratio(
-      'PUT store on disk / hashing sink writing file',
-      m('PUT store, disk') / m('PUT bare sink + SHA-256 + file'),
-    );
+    ratio('PUT store on disk / hashing sink + file', 'PUT store, disk', 'PUT bare sink + SHA-256 + file');
     const growth = (rssPeak - rssStart) / MiB;
     console.log(
       `  store RSS growth over ${(movedByStore / 1024 ** 3).toFixed(1)} GiB moved: ${growth.toFixed(1)} MiB  (target < 64: ${verdict(growth < 64)})`,
