@@ -53,6 +53,20 @@ describe('the JSON API', () => {
     expect(await put.json()).toMatchObject({ code: 'OBJECT_EXISTS' });
   });
 
+  it('settles concurrent PUTs of one key on exactly one of them, leaving one version on disk', async () => {
+    const s = await start();
+    const bodies = Array.from({ length: 6 }, (_, i) => bytes(`version ${i} `.repeat(1000 * (i + 1))));
+    const urls = await Promise.all(bodies.map((body) => s.uploadUrl({ key: 'race' }, body)));
+    const puts = await Promise.all(urls.map((url, i) => fetch(url, { method: 'PUT', body: bodies[i] })));
+    expect(puts.map((put) => put.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const reference = await (await s.api('metadata', { key: 'race' })).json();
+    const winner = bodies.find((body) => sha256(body) === reference.checksum)!;
+    expect(reference.size).toBe(winner.length);
+    const got = Buffer.from(await (await fetch(await s.downloadUrl('race'))).arrayBuffer());
+    expect(sha256(got)).toBe(reference.checksum);
+    expect(await readdir(join(s.dir, 'objects', 'default'))).toHaveLength(2);
+  });
+
   it('deletes with 204, after which metadata and download URLs are 404', async () => {
     const s = await start();
     await s.upload({ key: 'k' }, bytes('bye'));
