@@ -289,7 +289,7 @@ export function createObjectStoreHandler(
       const counter = new PassThrough({ highWaterMark: 1024 * 1024 });
       counter.on('data', (chunk: Buffer) => {
         received += chunk.length;
-        if (received >= dropAfter && received - chunk.length < dropAfter && faults.takeDrop())
+        if (received > dropAfter && received - chunk.length <= dropAfter && faults.takeDrop())
           req.socket.destroy();
       });
       pipeline(req, counter).catch(() => undefined);
@@ -385,9 +385,10 @@ export function createObjectStoreHandler(
           chunk = Buffer.from(chunk);
           chunk[0] = chunk[0]! ^ 0xff;
         }
-        if (dropAfter !== undefined && sent + chunk.length >= dropAfter && faults.takeDrop()) {
-          // Hand the bytes before the cut to the kernel, then reset: the client sees a short body.
-          res.write(chunk.subarray(0, dropAfter - sent), () => res.destroy());
+        if (dropAfter !== undefined && sent + chunk.length > dropAfter && faults.takeDrop()) {
+          // Hand the bytes before the cut to the kernel, then close (FIN, not RST, which could
+          // discard them at the client): it sees a body shorter than Content-Length.
+          res.write(chunk.subarray(0, dropAfter - sent), () => res.socket?.destroySoon());
           return;
         }
         sent += chunk.length;
