@@ -241,7 +241,14 @@ async function main(): Promise<void> {
       'PUT bare sink + SHA-256',
       inMemory ? undefined : 0.8,
     );
-    ratio('PUT store on disk / hashing sink + file', 'PUT store, disk', 'PUT bare sink + SHA-256 + file');
+    // Like for like: a bare sink that also keeps the bytes. The gap to the discarding sink above
+    // is the kernel's page-cache copy, which any store that persists pays.
+    ratio(
+      'PUT store on disk / hashing sink + file',
+      'PUT store, disk',
+      'PUT bare sink + SHA-256 + file',
+      0.8,
+    );
     const growth = (rssPeak - rssStart) / MiB;
     console.log(
       `  store RSS growth over ${(movedByStore / 1024 ** 3).toFixed(1)} GiB moved: ${growth.toFixed(1)} MiB  (target < 64: ${verdict(growth < 64)})`,
