@@ -148,7 +148,19 @@ function asRecord(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** The HTTP face of an `ObjectStore`: the JSON API of the design, plus the local store's data URLs. */
+/**
+ * The HTTP face of an `ObjectStore`:
+ * - `POST /api/v1/metadata | delete | upload-url | public-upload-url | download-url |
+ *   public-download-url | cdn-url` with JSON bodies of at most `maxRequestBytes` (checked before
+ *   parsing), rate-limited per `X-Installation-Id`; errors are `{ code, message }`.
+ * - For the local store, its pre-signed URLs under `/objects/<bucket>`: `PUT` (streamed to disk,
+ *   length and checksum verified), `GET`/`HEAD` with `ETag`, `Last-Modified`, `Accept-Ranges`,
+ *   one `Range` (`a-b`, `a-`, `-n`) → 206, unsatisfiable → 416, `If-Range`, `If-Match` (412),
+ *   `If-None-Match` (304). A header with several ranges gets 200 and the whole body.
+ * - With `admin: true`, `GET|POST /_admin/faults` and `POST /_admin/reset`, never faulted.
+ * CORS answers preflights for the configured origins and exposes `ETag`, `Content-Range`,
+ * `Content-Length`, `Accept-Ranges` and `Retry-After`.
+ */
 export function createObjectStoreHandler(
   store: ObjectStore,
   options: ObjectStoreHandlerOptions = {},

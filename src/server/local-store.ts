@@ -13,7 +13,10 @@ import type { ObjectStore } from './store';
 import { checkCdnTtl, checkKey, checkOptionalBoolean, checkUploadBody } from './validate';
 
 export interface LocalObjectStoreOptions {
-  /** Folder holding the objects (created if missing). Temp files left in it by a crash are swept at start. */
+  /**
+   * Folder holding the objects (created if missing). Temp files left in it by a crash are swept
+   * at start. One process per folder: writes are serialised per key inside the process only.
+   */
   dir: string;
   /** HMAC key of the pre-signed URLs. Default: random per process (URLs die with the process). */
   secret?: string;
