@@ -1,9 +1,10 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChecksumType } from '../core/types';
 import { sha256, startTestStore, type TestStore } from './__tests__/harness';
 import { checksumOf } from './checksums';
+import { objectFilePath } from './disk';
 
 let store: TestStore | undefined;
 let clock = Date.now();
@@ -65,6 +66,14 @@ describe('the JSON API', () => {
     const got = Buffer.from(await (await fetch(await s.downloadUrl('race'))).arrayBuffer());
     expect(sha256(got)).toBe(reference.checksum);
     expect(await readdir(join(s.dir, 'objects', 'default'))).toHaveLength(2);
+  });
+
+  it('keeps the bytes where objectFilePath says', async () => {
+    const s = await start();
+    const data = bytes('on disk');
+    await s.upload({ key: 'where', cdn: true }, data);
+    const reference = await (await s.api('metadata', { key: 'where', cdn: true })).json();
+    expect(sha256(await readFile(objectFilePath(s.dir, reference, { cdn: true })))).toBe(sha256(data));
   });
 
   it('deletes with 204, after which metadata and download URLs are 404', async () => {

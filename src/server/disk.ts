@@ -92,3 +92,21 @@ export function createDiskLayout(dir: string) {
 }
 
 export type DiskLayout = ReturnType<typeof createDiskLayout>;
+
+/**
+ * Where the local store keeps the bytes of one version, for tests that check the disk (the e2e
+ * suite compares this file's SHA-256 with Node's). `currentVersion` comes from `metadata`.
+ */
+export function objectFilePath(
+  dir: string,
+  reference: { key: string; currentVersion?: string },
+  options: { cdn?: boolean } = {},
+): string {
+  if (!reference.currentVersion) throw new Error('objectFilePath needs the currentVersion of the object.');
+  const layout = createDiskLayout(dir);
+  return layout.dataPath(
+    options.cdn ? 'cdn' : 'default',
+    layout.idOf(reference.key),
+    reference.currentVersion,
+  );
+}
