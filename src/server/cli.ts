@@ -157,11 +157,13 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (error) {
-    if (
-      !(error instanceof UsageError) &&
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true
-    )
-      throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      io.stderr(`objectdrop: cannot listen there (${code}). Try another --port or --host.`);
+      process.exitCode = 1;
+      return;
+    }
+    if (!(error instanceof UsageError) && code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
     io.stderr(`objectdrop: ${(error as Error).message}\nRun "objectdrop --help" for the options.`);
     process.exitCode = 2;
   }
