@@ -57,6 +57,22 @@ describe('createObjectStoreHandler as middleware', () => {
     expect(await (await fetch(`${origin}/other`)).text()).toBe('app');
   });
 
+  it('works after a body parser has consumed the request', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'objectdrop-parsed-'));
+    const handler = createObjectStoreHandler(createLocalObjectStore({ dir, baseUrl: 'http://unused' }));
+    const origin = await listen(async (req, res) => {
+      // What express.json() leaves behind: a drained stream and `req.body`.
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      Object.assign(req, { body: JSON.parse(Buffer.concat(chunks).toString()) });
+      handler(req, res);
+    });
+    const post = (body: unknown) =>
+      fetch(`${origin}/api/v1/metadata`, { method: 'POST', body: JSON.stringify(body) });
+    expect(await (await post({ key: 'k' })).json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await (await post({ key: 5 })).json()).toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
   it('serves the JSON API of any ObjectStore, mapping its errors', async () => {
     const calls: string[] = [];
     const fake: ObjectStore = {

@@ -42,8 +42,10 @@ export interface SandboxRegistry {
 
 /**
  * A node:http request listener, also an Express/Connect middleware: requests it does not serve
- * go to `next` (or get a 404 without one). Mount it where the store's `baseUrl` points, and
- * before any body parser: it reads the API bodies itself, to enforce the size limit first.
+ * go to `next` (or get a 404 without one). Mount it where the store's `baseUrl` points, best
+ * before any body parser: it reads the API bodies itself, to enforce the size limit before
+ * parsing (after `express.json()` it falls back to `req.body`). Never put a body parser in front
+ * of the `/objects/` PUT URLs: the handler streams those bodies to disk.
  */
 export type ObjectStoreHandler = (
   req: IncomingMessage,
@@ -126,6 +128,13 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
     new ObjectStoreError('PAYLOAD_TOO_LARGE', `The request body exceeds ${max} bytes.`, { status: 413 });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  // Mounted after a body parser (express.json()), the stream is already consumed: use its result.
+  const parsed = (req as { body?: unknown }).body;
+  if (req.readableEnded && parsed !== undefined) {
+    if (typeof parsed === 'string' || Buffer.isBuffer(parsed)) return parseJson(parsed.toString());
+    if (Buffer.byteLength(JSON.stringify(parsed)) > max) throw tooLarge();
+    return parsed;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -133,7 +142,10 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
     if (size > max) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return parseJson(Buffer.concat(chunks).toString('utf8'));
+}
+
+function parseJson(text: string): unknown {
   if (!text.trim()) throw invalid('body', 'is empty; send a JSON object.');
   try {
     return JSON.parse(text);
