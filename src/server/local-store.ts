@@ -113,8 +113,11 @@ function receiveToFile(
       failed = true;
       body.removeListener('data', onData);
       // Reject only once the file is closed, so the caller's cleanup finds it.
-      out.once('close', () => reject(error));
-      out.destroy();
+      if (out.closed) reject(error);
+      else {
+        out.once('close', () => reject(error));
+        out.destroy();
+      }
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
@@ -128,8 +131,9 @@ function receiveToFile(
     body.on('data', onData);
     body.once('end', () => {
       ended = true;
-      out.end(() => {
-        if (!failed) resolve(received);
+      out.end((error?: Error | null) => {
+        if (error) fail(error);
+        else if (!failed) resolve(received);
       });
     });
     body.once('error', fail);
