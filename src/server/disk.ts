@@ -58,9 +58,17 @@ export function createDiskLayout(dir: string) {
     await rename(temp, metaPath(bucket, id));
   }
 
+  /**
+   * Best effort: on Windows a version still open by a download cannot be unlinked. The object
+   * is already gone or replaced (its metadata decides); the start-up sweep takes the file later.
+   */
+  async function removeVersion(bucket: Bucket, id: string, version: string): Promise<void> {
+    await rm(dataPath(bucket, id, version), { force: true }).catch(() => undefined);
+  }
+
   async function removeObject(bucket: Bucket, id: string, meta: StoredMeta): Promise<void> {
     await rm(metaPath(bucket, id), { force: true });
-    await rm(dataPath(bucket, id, meta.currentVersion), { force: true });
+    await removeVersion(bucket, id, meta.currentVersion);
   }
 
   /**
@@ -88,7 +96,18 @@ export function createDiskLayout(dir: string) {
     }
   }
 
-  return { tmpDir, idOf, metaPath, dataPath, tempPath, readMeta, writeMeta, removeObject, prepare };
+  return {
+    tmpDir,
+    idOf,
+    metaPath,
+    dataPath,
+    tempPath,
+    readMeta,
+    writeMeta,
+    removeVersion,
+    removeObject,
+    prepare,
+  };
 }
 
 export type DiskLayout = ReturnType<typeof createDiskLayout>;

@@ -313,7 +313,7 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
           await rm(disk.dataPath(grant.bucket, id, version), { force: true });
           throw error;
         }
-        if (stored) await rm(disk.dataPath(grant.bucket, id, stored.currentVersion), { force: true });
+        if (stored) await disk.removeVersion(grant.bucket, id, stored.currentVersion);
         return toReference(meta);
       });
     } finally {
