@@ -68,6 +68,15 @@ describe('the JSON API', () => {
     expect(await readdir(join(s.dir, 'objects', 'default'))).toHaveLength(2);
   });
 
+  it('stores and serves the same with durable: true', async () => {
+    const s = await start({ durable: true });
+    const data = bytes('flushed to the device');
+    expect((await s.upload({ key: 'd' }, data)).status).toBe(200);
+    expect(Buffer.from(await (await fetch(await s.downloadUrl('d'))).arrayBuffer()).toString()).toBe(
+      'flushed to the device',
+    );
+  });
+
   it('keeps the bytes where objectFilePath says', async () => {
     const s = await start();
     const data = bytes('on disk');

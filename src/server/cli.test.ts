@@ -27,6 +27,7 @@ describe('objectdrop CLI', () => {
       '--cors-origin',
       '--base-url',
       '--admin',
+      '--durable',
       '--max-object-size',
       '--max-request-bytes',
       '--requests-per-minute',

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChecksumType, ObjectReference } from '../core/types';
 
@@ -34,7 +34,7 @@ export function toReference(meta: StoredMeta): ObjectReference {
  * a fixed-size safe name that can never leave `dir`. Readers open the version's file, so a
  * download that started before an overwrite keeps reading the old, unlinked inode.
  */
-export function createDiskLayout(dir: string) {
+export function createDiskLayout(dir: string, durable = false) {
   const tmpDir = join(dir, 'tmp');
   const bucketDir = (bucket: Bucket) => join(dir, 'objects', bucket);
   const idOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
@@ -54,8 +54,13 @@ export function createDiskLayout(dir: string) {
 
   async function writeMeta(bucket: Bucket, id: string, meta: StoredMeta): Promise<void> {
     const temp = tempPath();
-    await writeFile(temp, JSON.stringify(meta));
+    await writeFile(temp, JSON.stringify(meta), { flush: durable });
     await rename(temp, metaPath(bucket, id));
+    // The renames live in the directory: flush it too. Windows cannot open a directory; skip there.
+    if (durable && process.platform !== 'win32') {
+      const handle = await open(bucketDir(bucket), 'r');
+      await handle.sync().finally(() => handle.close());
+    }
   }
 
   /**
