@@ -1,5 +1,5 @@
 import { callBackend, createEngineContext, type EngineContext, type Hasher } from './context';
-import { ObjectStoreError } from './errors';
+import { isObjectStoreError, ObjectStoreError } from './errors';
 import { keyForUpload } from './keys';
 import { PRESIGNED_URL_TTL_SECONDS } from './limits';
 import type { RetryOptions, RetryPolicy } from './retry';
@@ -16,7 +16,6 @@ import { createSlots } from './upload/slots';
 import type { UploadSnapshot } from './upload/state';
 import { type UploadTask, UploadTaskImpl } from './upload/task';
 import { assertChecksumType, assertPositiveInteger, isBlob, validateUpload } from './validate';
-import { toObjectStoreError } from './with-retry';
 
 export interface ObjectStoreClientOptions {
   /** Hands out pre-signed URLs: `createHttpBackend`, `createForgeBackend`, `createMemoryBackend` or your own. */
@@ -118,7 +117,9 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
           { checksumType, maxObjectSize: options.maxObjectSize },
         );
       } catch (error) {
-        invalid = toObjectStoreError(error, 'keyFor');
+        invalid = isObjectStoreError(error)
+          ? error
+          : new ObjectStoreError('INVALID_INPUT', 'keyFor(file) threw.', { cause: error, retryable: false });
         request = { ...request, key: typeof key === 'string' ? key : '' };
       }
       nextTaskId += 1;

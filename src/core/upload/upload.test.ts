@@ -184,6 +184,21 @@ describe('validation before any request', () => {
     });
   });
 
+  it('fails the task with INVALID_INPUT when keyFor throws or returns no string', async () => {
+    const cause = new Error('no user');
+    const { client } = createHarness({
+      keyFor: (file) => {
+        if ((file as File).name === 'a') throw cause;
+        return undefined as unknown as string;
+      },
+    });
+    await expect(client.upload(fileOf('1', 'a')).done).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      cause,
+    });
+    await expect(client.upload(fileOf('1', 'b')).done).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('throws at once for something that is not a Blob, and for bad client options', () => {
     const { client } = createHarness();
     expect(() => client.upload('text' as unknown as Blob)).toThrow(ObjectStoreError);
