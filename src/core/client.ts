@@ -85,7 +85,17 @@ function missingHasher(): never {
   throw new Error('No hasher');
 }
 
-/** A client for one backend: an upload queue with bounded concurrency and one rate-limit gate. */
+/**
+ * A client for one backend: an upload queue with bounded concurrency, one retry policy and one
+ * rate-limit gate shared by every request it makes.
+ *
+ * ```ts
+ * const client = createObjectStore({ backend: createHttpBackend({ baseUrl: '/files' }) });
+ * const task = client.upload(file, { ttlSeconds: 86_400 });
+ * task.subscribe(() => render(task.getSnapshot())); // status, loaded/total, bytesPerSecond, etaSeconds
+ * const object = await task.done; // { key, checksum, size, … } confirmed by a `get` after the PUT
+ * ```
+ */
 export function createObjectStore(options: ObjectStoreClientOptions): ObjectStoreClient {
   const checksumType = options.checksumType ?? 'SHA256';
   const concurrency = options.concurrency ?? 4;
