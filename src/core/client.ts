@@ -1,3 +1,4 @@
+import { computeChecksum } from '../checksum';
 import { callBackend, createEngineContext, type EngineContext, type Hasher } from './context';
 import { isObjectStoreError, ObjectStoreError } from './errors';
 import { keyForUpload } from './keys';
@@ -81,10 +82,6 @@ export interface ObjectStoreClient {
 
 let nextTaskId = 0;
 
-function missingHasher(): never {
-  throw new Error('No hasher');
-}
-
 /**
  * A client for one backend: an upload queue with bounded concurrency, one retry policy and one
  * rate-limit gate shared by every request it makes.
@@ -106,7 +103,7 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     backend: options.backend,
     transport: options.transport,
     retry: options.retry,
-    hasher: options.hasher ?? missingHasher,
+    hasher: options.hasher ?? computeChecksum,
     now: options.now,
     urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
   });
