@@ -10,15 +10,13 @@ import type { ObjectStoreBackend } from '../types';
 // Real Chromium, the real local object store (started by the browser project's globalSetup),
 // its faults set at runtime through the admin endpoint.
 const baseUrl = inject('objectStoreUrl');
+if (!baseUrl) throw new Error('No objectStoreUrl: the browser project needs the local store globalSetup.');
 
 declare module 'vitest' {
   interface ProvidedContext {
     objectStoreUrl: string;
   }
 }
-
-// TEMP until src/checksum lands
-const hasher = (blob: Blob) => sha256(blob);
 
 async function admin(path: 'faults' | 'reset', body: unknown = {}): Promise<void> {
   const response = await fetch(`${baseUrl}/_admin/${path}`, {
@@ -119,7 +117,6 @@ describe('uploads from Chromium to the local object store', () => {
   it('stores 50 files at concurrency 4, each with the right checksum and size', async () => {
     const wire = recorded();
     const client = createObjectStore({
-      hasher,
       backend: wire.backend,
       transport: wire.transport,
       concurrency: 4,
@@ -141,7 +138,6 @@ describe('uploads from Chromium to the local object store', () => {
     const wire = recorded();
     // A storm lasts: ten 429s in a row per request are allowed before giving up.
     const client = createObjectStore({
-      hasher,
       backend: wire.backend,
       transport: wire.transport,
       retry: { maxAttempts: 10 },
@@ -167,7 +163,6 @@ describe('uploads from Chromium to the local object store', () => {
     // The first PUT is held for 1.5 s: every URL signed before it goes out expires meanwhile.
     const wire = recorded({ holdFirstPutMs: 1500 });
     const client = createObjectStore({
-      hasher,
       backend: wire.backend,
       transport: wire.transport,
       concurrency: 1,
@@ -187,7 +182,6 @@ describe('uploads from Chromium to the local object store', () => {
     await admin('faults', { dropUploadAfterBytes: 100_000, dropCount: 8 });
     const wire = recorded();
     const client = createObjectStore({
-      hasher,
       backend: wire.backend,
       transport: wire.transport,
       retry: { maxAttempts: 10, baseDelayMs: 50 },
@@ -207,7 +201,7 @@ describe('uploads from Chromium to the local object store', () => {
   it('cancel leaves no request in flight and no object', async () => {
     await admin('faults', { latencyMs: 1500 });
     const wire = recorded();
-    const client = createObjectStore({ hasher, backend: wire.backend, transport: wire.transport });
+    const client = createObjectStore({ backend: wire.backend, transport: wire.transport });
     const task = client.upload(randomBlob(3_000_000));
     await new Promise<void>((resolve) => {
       const stop = task.subscribe(() => {
