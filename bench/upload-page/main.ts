@@ -83,14 +83,14 @@ export const bench = {
     const backend = backendOf(baseUrl);
     const file = chosenFile();
     const hashStart = performance.now();
-    const checksum = await computeChecksum(file, 'SHA256');
+    const hashed = await withLongestGap(() => computeChecksum(file, 'SHA256'));
     const hashMs = performance.now() - hashStart;
-    const url = await presign(backend, key, file, checksum);
+    const url = await presign(backend, key, file, hashed.result);
     const putStart = performance.now();
-    await rawPut(url, file);
+    const put = await withLongestGap(() => rawPut(url, file));
     const putMs = performance.now() - putStart;
     await backend.delete(key);
-    return { hashMs, putMs };
+    return { hashMs, putMs, longestGapMs: Math.max(hashed.longestGapMs, put.longestGapMs) };
   },
   makeSmallFiles,
   /** (b) objectdrop: every small file through the whole pipeline at concurrency 4. */
