@@ -54,6 +54,8 @@ export function FileCard({
       className={cx('od-file-card', className)}
       data-state={status}
       data-error={error?.code}
+      // A generic <div> may not carry a name: as a div, the card is a named group.
+      role={Element === 'div' ? 'group' : undefined}
       aria-labelledby={nameId}
       {...rest}
     >

@@ -46,7 +46,10 @@ describe('formatting', () => {
 
 describe('messages', () => {
   it('merges overrides layer by layer, nested maps included', () => {
-    const merged = mergeMessages({ cancel: 'Abbrechen', uploadStatus: { done: 'Fertig' } as never }, { retry: 'Nochmal' });
+    const merged = mergeMessages(
+      { cancel: 'Abbrechen', uploadStatus: { done: 'Fertig' } as never },
+      { retry: 'Nochmal' },
+    );
     expect(merged.cancel).toBe('Abbrechen');
     expect(merged.retry).toBe('Nochmal');
     expect(merged.uploadStatus.done).toBe('Fertig');

@@ -98,19 +98,33 @@ export class ScriptedUpload extends ScriptedTask<UploadSnapshot, ObjectReference
     readonly file: Blob,
     readonly options: UploadOptions | undefined,
   ) {
-    super(id, key, { status: 'queued', loaded: 0, total: file.size, bytesPerSecond: 0, etaSeconds: undefined });
+    super(id, key, {
+      status: 'queued',
+      loaded: 0,
+      total: file.size,
+      bytesPerSecond: 0,
+      etaSeconds: undefined,
+    });
   }
 
   /** Finishes as the engine does: the stored object's reference on the snapshot and `done`. */
   store(objects: Map<string, ObjectReference>): ObjectReference {
-    const object = { key: this.key, checksum: `sum-of-${this.key}`, size: this.file.size, contentType: this.file.type };
+    const object = {
+      key: this.key,
+      checksum: `sum-of-${this.key}`,
+      size: this.file.size,
+      contentType: this.file.type,
+    };
     objects.set(this.key, object);
     this.succeed(object, { object });
     return object;
   }
 }
 
-export class ScriptedDownload extends ScriptedTask<DownloadSnapshot, Blob | undefined> implements DownloadTask {
+export class ScriptedDownload
+  extends ScriptedTask<DownloadSnapshot, Blob | undefined>
+  implements DownloadTask
+{
   constructor(
     id: string,
     key: string,
