@@ -11,20 +11,20 @@ import { DropZone } from './drop-zone';
 import { FileCard } from './file-card';
 import { ProgressBar } from './progress-bar';
 import { ObjectStoreProvider } from './provider';
-import { createScriptedClient, type ScriptedClient } from './test/scripted-client';
+import { createTestClient } from './test/test-client';
 import { UploadList } from './upload-list';
 import type { FileRejection } from './validate-files';
 
 afterEach(cleanup);
 
-function renderWith(ui: ReactNode, client: ScriptedClient = createScriptedClient()) {
+function renderWith(ui: ReactNode, harness = createTestClient()) {
   const queryClient = new QueryClient();
   const view = render(
-    <ObjectStoreProvider client={client} queryClient={queryClient} locale="en">
+    <ObjectStoreProvider client={harness.client} queryClient={queryClient} locale="en">
       {ui}
     </ObjectStoreProvider>,
   );
-  return { client, ...view };
+  return { ...harness, ...view };
 }
 
 const file = (name: string, size = 10, type = 'text/plain') =>
@@ -61,21 +61,18 @@ describe('<ProgressBar>', () => {
 describe('<FileCard>', () => {
   it('shows name, size, type, progress with time left, and the actions of each state', async () => {
     const user = userEvent.setup();
-    const { client } = renderWith(null);
-    const task = client.upload(file('report.pdf', 35_000_000, 'application/pdf')) as ReturnType<
-      ScriptedClient['upload']
-    > &
-      ScriptedClient['uploads'][number];
-    cleanup();
-    renderWith(<FileCard task={task} />, client);
+    let clock = 0;
+    const harness = createTestClient({ now: () => clock });
+    const task = harness.client.upload(file('report.pdf', 35_000_000, 'application/pdf'), { key: 'r' });
+    const { transport } = renderWith(<FileCard task={task} />, harness);
     const card = screen.getByRole('group', { name: 'report.pdf' });
     expect(within(card).getByText('35 MB')).toBeTruthy();
     expect(within(card).getByText('application/pdf')).toBeTruthy();
-    expect(card.dataset.state).toBe('queued');
 
-    act(() =>
-      task.set({ status: 'uploading', loaded: 12_000_000, bytesPerSecond: 1_000_000, etaSeconds: 8 }),
-    );
+    const put = await transport.next();
+    await waitFor(() => expect(card.dataset.state).toBe('uploading'));
+    clock = 4173;
+    act(() => put.progress(12_000_000));
     const bar = screen.getByRole('progressbar', { name: 'Progress of report.pdf' });
     expect(bar.getAttribute('aria-valuenow')).toBe('34');
     expect(bar.getAttribute('aria-valuetext')).toBe('34%, 12 MB of 35 MB, 8 sec left');
@@ -83,75 +80,112 @@ describe('<FileCard>', () => {
 
     await user.click(screen.getByRole('button', { name: 'Pause report.pdf' }));
     expect(card.dataset.state).toBe('paused');
+    expect(put.aborted).toBe(true);
     expect(screen.queryByRole('button', { name: 'Pause report.pdf' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Resume report.pdf' }));
-    act(() => task.fail(new ObjectStoreError('CHECKSUM_MISMATCH', 'Checksum mismatch')));
-    expect(card.dataset.state).toBe('failed');
+    const again = await transport.next();
+    act(() =>
+      again.respond(400, JSON.stringify({ code: 'CHECKSUM_MISMATCH', message: 'Checksum mismatch' })),
+    );
+    await waitFor(() => expect(card.dataset.state).toBe('failed'));
     expect(card.dataset.error).toBe('CHECKSUM_MISMATCH');
     expect(card.textContent).toContain('The stored bytes did not match the file.');
+    expect(screen.queryByRole('button', { name: 'Cancel report.pdf' })).toBeNull();
+
     await user.click(screen.getByRole('button', { name: 'Retry report.pdf' }));
+    const third = await transport.next();
     await user.click(screen.getByRole('button', { name: 'Cancel report.pdf' }));
-    expect(task.calls).toEqual(['pause', 'resume', 'retry', 'cancel']);
+    expect(third.aborted).toBe(true);
+    expect(card.dataset.state).toBe('canceled');
     expect(screen.getByRole('button', { name: 'Remove report.pdf' })).toBeTruthy();
   });
 
-  it('says a running upload is recovering from a retryable error without calling it failed', () => {
-    const { client } = renderWith(null);
-    const task = client.upload(file('a.bin', 100)) as ScriptedClient['uploads'][number];
-    cleanup();
-    renderWith(<FileCard task={task} />, client);
+  it('shows hashing progress before the upload starts', async () => {
+    let finishHash!: () => void;
+    const harness = createTestClient({
+      hasher: async (_blob, _type, options) => {
+        options?.onProgress?.(40);
+        await new Promise<void>((resolve) => {
+          finishHash = resolve;
+        });
+        return 'x';
+      },
+    });
+    const task = harness.client.upload(file('big.iso', 100), { key: 'b' });
+    renderWith(<FileCard task={task} />, harness);
+    const bar = screen.getByRole('progressbar', { name: 'Progress of big.iso' });
+    await waitFor(() => expect(bar.getAttribute('aria-valuetext')).toBe('Checking file, 40%'));
+    expect(bar.dataset.state).toBe('hashing');
+    act(() => task.cancel());
+    finishHash();
+  });
+
+  it('says a running upload is recovering from a 429 without calling it failed', async () => {
+    const harness = createTestClient();
+    const task = harness.client.upload(file('a.bin', 100), { key: 'a' });
+    const { transport } = renderWith(<FileCard task={task} />, harness);
+    const put = await transport.next();
     act(() =>
-      task.set({
-        status: 'queued',
-        error: new ObjectStoreError('TOO_MANY_REQUESTS', '429', { retryAfterSeconds: 2 }),
+      put.respond(429, JSON.stringify({ code: 'TOO_MANY_REQUESTS', message: 'slow down' }), {
+        'retry-after': '2',
       }),
     );
     const card = screen.getByRole('group', { name: 'a.bin' });
-    expect(card.textContent).toContain('Waiting');
+    await waitFor(() => expect(card.hasAttribute('data-recovering')).toBe(true));
+    expect(card.dataset.error).toBe('TOO_MANY_REQUESTS');
     expect(card.textContent).toContain('The store is busy');
     expect(card.textContent).not.toContain('Failed');
+    act(() => task.cancel());
+    expect(card.hasAttribute('data-recovering')).toBe(false);
   });
 
   it('takes its strings from messages', () => {
-    const { client } = renderWith(null);
-    const task = client.upload(file('a.bin')) as ScriptedClient['uploads'][number];
-    cleanup();
+    const harness = createTestClient();
+    const task = harness.client.upload(file('a.bin'));
     renderWith(
       <FileCard task={task} messages={{ cancel: 'Abbrechen', cancelFile: (name) => `${name} abbrechen` }} />,
-      client,
+      harness,
     );
     expect(screen.getByRole('button', { name: 'a.bin abbrechen' }).textContent).toBe('Abbrechen');
+    act(() => task.cancel());
   });
 });
 
 describe('<UploadList>', () => {
-  it('lists the uploads of the provider and announces each finish once', () => {
-    const { client } = renderWith(<UploadList />);
+  it('lists the uploads of the provider and announces each finish once', async () => {
+    const { client, fake, transport } = renderWith(<UploadList />);
     expect(screen.queryByRole('list')).toBeNull();
     act(() => {
-      client.upload(file('a.txt'));
-      client.upload(file('b.txt'));
+      client.upload(file('a.txt'), { key: 'a' });
+      client.upload(file('b.txt', 20), { key: 'b' });
     });
     const list = screen.getByRole('region', { name: 'Uploads' });
-    expect(within(list).getByRole('listitem', { name: 'a.txt' }).dataset.state).toBe('queued');
     expect(within(list).getAllByRole('listitem')).toHaveLength(2);
-    act(() => {
-      client.uploads[0]!.store(client.objects);
-    });
-    expect(screen.getByRole('status').textContent).toBe('a.txt uploaded.');
-    act(() => client.uploads[1]!.fail(new ObjectStoreError('NETWORK', 'offline')));
-    expect(screen.getByRole('status').textContent).toBe('b.txt failed: The connection dropped.');
+    const puts = [await transport.next(), await transport.next()];
+    await act(() => fake.serve(puts.find((put) => put.body?.size === 10)!));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('a.txt uploaded.'));
+    expect(within(list).getByRole('listitem', { name: 'a.txt' }).dataset.state).toBe('done');
+    act(() =>
+      puts
+        .find((put) => put.body?.size === 20)!
+        .respond(409, JSON.stringify({ code: 'OBJECT_EXISTS', message: 'x' })),
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(
+        'b.txt failed: A file with this name already exists.',
+      ),
+    );
   });
 
   it('drops an item when its Remove button is pressed', async () => {
     const user = userEvent.setup();
-    const { client } = renderWith(<UploadList />);
+    const { client, serve } = renderWith(<UploadList />);
+    serve();
+    let done!: Promise<unknown>;
     act(() => {
-      client.upload(file('a.txt'));
+      done = client.upload(file('a.txt')).done;
     });
-    act(() => {
-      client.uploads[0]!.store(client.objects);
-    });
+    await act(() => done);
     await user.click(screen.getByRole('button', { name: 'Remove a.txt' }));
     expect(screen.queryByRole('listitem')).toBeNull();
   });
@@ -304,7 +338,7 @@ describe('<DropZone>', () => {
 
   it('with `upload`, uploads through the provider so an UploadList elsewhere shows the files', async () => {
     const user = userEvent.setup({ applyAccept: false });
-    const { client } = renderWith(
+    const { client, fake } = renderWith(
       <>
         <DropZone upload={{ ttlSeconds: 30 }} />
         <div>
@@ -313,9 +347,8 @@ describe('<DropZone>', () => {
       </>,
     );
     await user.upload(document.querySelector('input[type=file]') as HTMLInputElement, [file('a.txt')]);
-    expect(client.uploads.map((task) => [task.file, task.options])).toEqual([
-      [expect.any(File), { ttlSeconds: 30 }],
-    ]);
+    await waitFor(() => expect(fake.presigns).toMatchObject([{ ttlSeconds: 30, length: 10 }]));
+    expect(client.uploads.map((task) => task.getSnapshot().name)).toEqual(['a.txt']);
     expect(screen.getByRole('listitem', { name: 'a.txt' })).toBeTruthy();
   });
 });

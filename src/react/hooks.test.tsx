@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ObjectStoreError } from '../core/errors';
 import { ObjectStoreProvider } from './provider';
 import { metadataKeys } from './query-keys';
-import { createScriptedClient, type ScriptedClient } from './test/scripted-client';
+import { createTestClient } from './test/test-client';
 import { useDownload } from './use-download';
 import { useDeleteObject, useObjectMetadata } from './use-object-metadata';
 import { useObjectStore } from './use-object-store';
@@ -14,23 +14,25 @@ import { useUpload } from './use-upload';
 
 afterEach(cleanup);
 
-function setup(client: ScriptedClient = createScriptedClient()) {
+function setup() {
+  const harness = createTestClient();
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const wrapper = ({ children }: { children: ReactNode }) => (
-    <ObjectStoreProvider client={client} queryClient={queryClient}>
+    <ObjectStoreProvider client={harness.client} queryClient={queryClient}>
       {children}
     </ObjectStoreProvider>
   );
-  return { client, queryClient, wrapper };
+  return { ...harness, queryClient, wrapper };
 }
 
 const file = (name: string, size = 10, type = 'text/plain') =>
   new File([new Uint8Array(size)], name, { type });
+const reference = (key: string, size = 1) => ({ key, checksum: 'c', size });
 
 describe('<ObjectStoreProvider>', () => {
   it('uses the QueryClient of a QueryClientProvider above it', () => {
     const outer = new QueryClient();
-    const client = createScriptedClient();
+    const { client } = createTestClient();
     const { result } = renderHook(() => useQueryClient(), {
       wrapper: ({ children }) => (
         <QueryClientProvider client={outer}>
@@ -42,96 +44,117 @@ describe('<ObjectStoreProvider>', () => {
   });
 
   it('creates its own QueryClient when there is none', () => {
-    const client = createScriptedClient();
+    const { client } = createTestClient();
     const { result } = renderHook(() => useQueryClient(), {
       wrapper: ({ children }) => <ObjectStoreProvider client={client}>{children}</ObjectStoreProvider>,
     });
     expect(result.current).toBeInstanceOf(QueryClient);
   });
 
-  it('refuses hooks used outside a provider with a clear error', () => {
-    expect(() => renderHook(() => useUpload())).toThrow(/ObjectStoreProvider/);
+  it('creates the client from `backend` and `options`', async () => {
+    const { fake, transport } = createTestClient();
+    const { result } = renderHook(() => useUpload(), {
+      wrapper: ({ children }) => (
+        <ObjectStoreProvider
+          backend={fake.backend}
+          options={{ transport, checksumType: 'SHA1', hasher: async () => 'h' }}
+        >
+          {children}
+        </ObjectStoreProvider>
+      ),
+    });
+    act(() => {
+      result.current.upload(file('a.txt'), { key: 'a' });
+    });
+    await waitFor(() =>
+      expect(fake.presigns).toMatchObject([{ key: 'a', checksumType: 'SHA1', checksum: 'h' }]),
+    );
   });
 
-  it('stops listening to the client when unmounted', () => {
-    const { client, wrapper } = setup();
-    const { unmount } = renderHook(() => useUpload(), { wrapper });
-    expect(client.listenerCount()).toBeGreaterThan(0);
-    unmount();
-    expect(client.listenerCount()).toBe(0);
+  it('refuses hooks used outside a provider with a clear error', () => {
+    expect(() => renderHook(() => useUpload())).toThrow(/ObjectStoreProvider/);
   });
 });
 
 describe('useUpload', () => {
-  it('mirrors each task snapshot, with name, type, size and progress', () => {
-    const { client, wrapper } = setup();
+  it('mirrors the real engine: statuses, progress, speed, and the stored object', async () => {
+    const { transport, fake, wrapper } = setup();
     const { result } = renderHook(() => useUpload({ ttlSeconds: 60 }), { wrapper });
     act(() => {
       result.current.upload([file('a.txt', 100), file('b.txt', 300)], (_, index) => ({ key: `k${index}` }));
     });
-    expect(client.uploads.map((task) => [task.key, task.options])).toEqual([
-      ['k0', { ttlSeconds: 60, key: 'k0' }],
-      ['k1', { ttlSeconds: 60, key: 'k1' }],
-    ]);
-    expect(result.current.items.map((item) => [item.name, item.type, item.size, item.status])).toEqual([
-      ['a.txt', 'text/plain', 100, 'queued'],
-      ['b.txt', 'text/plain', 300, 'queued'],
+    expect(
+      result.current.items.map((item) => [item.key, item.name, item.type, item.size, item.status]),
+    ).toEqual([
+      ['k0', 'a.txt', 'text/plain', 100, 'queued'],
+      ['k1', 'b.txt', 'text/plain', 300, 'queued'],
     ]);
     expect(result.current.isUploading).toBe(true);
 
-    act(() => client.uploads[0]!.set({ status: 'uploading', loaded: 50, bytesPerSecond: 25, etaSeconds: 2 }));
-    expect(result.current.items[0]).toMatchObject({
-      status: 'uploading',
-      loaded: 50,
-      progress: 0.5,
-      speed: 25,
-      etaSeconds: 2,
-    });
-    expect(result.current.progress).toBe(50 / 400);
+    const put = await transport.next();
+    expect(put.body?.size).toBe(100);
+    await waitFor(() => expect(result.current.items[0]?.status).toBe('uploading'));
+    act(() => put.progress(50));
+    expect(result.current.items[0]).toMatchObject({ status: 'uploading', loaded: 50, progress: 0.5 });
+    expect(result.current.progress).toBeCloseTo(50 / 400);
+    expect(fake.presigns.map((body) => body.ttlSeconds)).toEqual([60, 60]);
 
-    act(() => {
-      client.uploads[0]!.store(client.objects);
-      client.uploads[1]!.store(client.objects);
+    await act(() => fake.serve(put));
+    await act(async () => {
+      await fake.serve(await transport.next());
     });
-    expect(result.current.items.map((item) => item.status)).toEqual(['done', 'done']);
+    await waitFor(() => expect(result.current.items.map((item) => item.status)).toEqual(['done', 'done']));
     expect(result.current.items[0]?.object).toMatchObject({ key: 'k0', size: 100 });
     expect(result.current.progress).toBe(1);
     expect(result.current.isUploading).toBe(false);
   });
 
-  it('passes cancel, pause, resume and retry to the task', () => {
-    const { client, wrapper } = setup();
+  it('pauses, resumes, fails, retries and cancels through the task', async () => {
+    const { transport, fake, wrapper } = setup();
     const { result } = renderHook(() => useUpload(), { wrapper });
     act(() => {
-      result.current.upload(file('a.txt'));
+      result.current.upload(file('a.txt'), { key: 'a' });
     });
     const id = result.current.items[0]!.id;
+    const first = await transport.next();
     act(() => result.current.pause(id));
     expect(result.current.items[0]?.status).toBe('paused');
+    expect(first.aborted).toBe(true);
     act(() => result.current.resume(id));
-    act(() => client.uploads[0]!.fail(new ObjectStoreError('CHECKSUM_MISMATCH', 'mismatch')));
-    expect(result.current.items[0]).toMatchObject({ status: 'failed', error: { code: 'CHECKSUM_MISMATCH' } });
+    const second = await transport.next();
+    act(() => second.respond(400, JSON.stringify({ code: 'CHECKSUM_MISMATCH', message: 'mismatch' })));
+    await waitFor(() =>
+      expect(result.current.items[0]).toMatchObject({
+        status: 'failed',
+        error: { code: 'CHECKSUM_MISMATCH' },
+      }),
+    );
     act(() => result.current.retry(id));
+    const third = await transport.next();
     act(() => result.current.cancel(id));
-    expect(client.uploads[0]!.calls).toEqual(['pause', 'resume', 'retry', 'cancel']);
+    expect(third.aborted).toBe(true);
     expect(result.current.items[0]?.status).toBe('canceled');
+    expect(fake.objects.size).toBe(0);
   });
 
-  it('removes items (canceling running ones) and clears finished ones, for every list of the provider', () => {
-    const { client, wrapper } = setup();
+  it('removes items (canceling running ones) and clears finished ones, for every list of the provider', async () => {
+    const { client, serve, wrapper } = setup();
     const { result } = renderHook(() => ({ a: useUpload(), b: useUpload() }), { wrapper });
     act(() => {
-      result.current.a.upload([file('1'), file('2'), file('3')]);
+      result.current.a.upload([file('1'), file('2')]);
     });
-    act(() => result.current.a.remove(client.uploads[0]!.id));
-    expect(client.uploads[0]!.calls).toEqual(['cancel']);
-    expect(result.current.b.items.map((item) => item.name)).toEqual(['2', '3']);
+    const [first, second] = client.uploads;
+    act(() => result.current.a.remove(first!.id));
+    expect(first!.getSnapshot().status).toBe('canceled');
+    expect(result.current.b.items.map((item) => item.name)).toEqual(['2']);
+    serve();
+    await act(() => second!.done);
     act(() => {
-      client.uploads[1]!.store(client.objects);
+      result.current.a.upload(file('3'));
     });
     act(() => result.current.b.clear());
     expect(result.current.a.items.map((item) => item.name)).toEqual(['3']);
-    expect(client.uploads[2]!.calls).toEqual([]);
+    expect(client.uploads.map((task) => task.getSnapshot().name)).toEqual(['3']);
   });
 
   it('lists only its own uploads when asked', () => {
@@ -144,67 +167,86 @@ describe('useUpload', () => {
     expect(result.current.mine.items.map((item) => item.name)).toEqual(['mine']);
     expect(result.current.all.items.map((item) => item.name)).toEqual(['elsewhere', 'mine']);
   });
+
+  it('lists a file that fails validation with its reason, without a request', () => {
+    const { transport, wrapper } = setup();
+    const { result } = renderHook(() => useUpload(), { wrapper });
+    act(() => {
+      result.current.upload(file('a.txt'), { key: 'a', ttlSeconds: -1 });
+    });
+    expect(result.current.items[0]).toMatchObject({ status: 'failed', error: { code: 'INVALID_INPUT' } });
+    expect(transport.requests).toHaveLength(0);
+  });
 });
 
 describe('metadata', () => {
   it('fetches metadata through React Query, null when the object does not exist', async () => {
-    const { client, wrapper } = setup();
-    client.objects.set('x', { key: 'x', checksum: 'c', size: 1 });
+    const { fake, wrapper } = setup();
+    fake.objects.set('x', reference('x'));
     const { result } = renderHook(() => ({ x: useObjectMetadata('x'), y: useObjectMetadata('y') }), {
       wrapper,
     });
-    await waitFor(() => expect(result.current.x.data).toEqual({ key: 'x', checksum: 'c', size: 1 }));
+    await waitFor(() => expect(result.current.x.data).toEqual(reference('x')));
     await waitFor(() => expect(result.current.y.data).toBeNull());
   });
 
   it('does not query while the key is undefined', () => {
-    const { client, wrapper } = setup();
+    const { fake, wrapper } = setup();
     const { result } = renderHook(() => useObjectMetadata(undefined), { wrapper });
     expect(result.current.fetchStatus).toBe('idle');
-    expect(client.getCalls).toEqual([]);
+    expect(fake.calls).toEqual([]);
   });
 
-  it('puts the reference of a finished upload into the cache, without asking the store', async () => {
-    const { client, queryClient, wrapper } = setup();
+  it('puts the reference of a finished upload into the cache', async () => {
+    const { fake, serve, queryClient, wrapper } = setup();
+    serve();
     const { result } = renderHook(() => useUpload(), { wrapper });
+    let done!: Promise<unknown>;
     act(() => {
-      result.current.upload(file('a.txt', 5), { key: 'a', cdn: true });
+      done = result.current.upload(file('a.txt', 5), { key: 'a', cdn: true })[0]!.done;
     });
-    act(() => {
-      client.uploads[0]!.store(client.objects);
-    });
+    await act(() => done);
     expect(queryClient.getQueryData(metadataKeys.object('a', true))).toMatchObject({ key: 'a', size: 5 });
+    const gets = fake.calls.filter((call) => call.method === 'get').length;
     const { result: metadata } = renderHook(
       () => useObjectMetadata('a', { cdn: true, staleTime: Infinity }),
-      { wrapper },
+      {
+        wrapper,
+      },
     );
     expect(metadata.current.data).toMatchObject({ key: 'a', size: 5 });
-    expect(client.getCalls).toEqual([]);
+    expect(fake.calls.filter((call) => call.method === 'get')).toHaveLength(gets);
   });
 
   it('caches references only: nothing in the cache looks like a URL', async () => {
-    const { client, queryClient, wrapper } = setup();
-    client.objects.set('x', { key: 'x', checksum: 'c', size: 1 });
-    const { result } = renderHook(() => useObjectMetadata('x'), { wrapper });
-    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    const { fake, serve, queryClient, wrapper } = setup();
+    serve();
+    const { result } = renderHook(() => ({ upload: useUpload(), meta: useObjectMetadata('b') }), { wrapper });
+    let done!: Promise<unknown>;
+    act(() => {
+      done = result.current.upload.upload(file('b.txt'), { key: 'b' })[0]!.done;
+    });
+    await act(() => done);
+    await waitFor(() => expect(result.current.meta.data).toMatchObject({ key: 'b' }));
+    expect(fake.presigns).toHaveLength(1);
     const cached = JSON.stringify(
       queryClient
         .getQueryCache()
         .getAll()
         .map((query) => query.state.data),
     );
-    expect(cached).not.toMatch(/https?:|url/i);
+    expect(cached).not.toMatch(/https?:|store\.test|url/i);
   });
 
   it('useDeleteObject deletes and the key then reads null', async () => {
-    const { client, wrapper } = setup();
-    client.objects.set('x', { key: 'x', checksum: 'c', size: 1 });
+    const { fake, wrapper } = setup();
+    fake.objects.set('x', reference('x'));
     const { result } = renderHook(() => ({ meta: useObjectMetadata('x'), del: useDeleteObject() }), {
       wrapper,
     });
     await waitFor(() => expect(result.current.meta.data).not.toBeNull());
     await act(() => result.current.del.mutateAsync('x'));
-    expect(client.deleteCalls).toEqual(['x']);
+    expect(fake.objects.has('x')).toBe(false);
     await waitFor(() => expect(result.current.meta.data).toBeNull());
   });
 });
@@ -223,13 +265,14 @@ describe('useDownload', () => {
     expect(result.current.isDownloading).toBe(true);
     act(() => client.downloads[0]!.fail(new ObjectStoreError('OBJECT_CHANGED', 'changed')));
     act(() => result.current.retry(result.current.items[0]!.id));
-    expect(client.downloads[0]!.calls).toEqual(['retry']);
+    expect(client.downloads.map((task) => task.key)).toEqual(['docs/report.pdf', 'docs/report.pdf']);
+    expect(result.current.items.map((item) => item.status)).toEqual(['queued']);
   });
 });
 
 describe('useObjectStore (Forge parity)', () => {
   it('uploads Blobs and base64 objects, tracks their states, and resolves with results', async () => {
-    const { client, wrapper } = setup();
+    const { client, fake, transport, wrapper } = setup();
     const { result } = renderHook(() => useObjectStore(), { wrapper });
     let pending!: Promise<unknown>;
     act(() => {
@@ -237,39 +280,39 @@ describe('useObjectStore (Forge parity)', () => {
         objects: [new Blob(['hello'], { type: 'text/plain' }), { data: btoa('png!'), mimeType: 'image/png' }],
       });
     });
-    expect(await client.uploads[1]!.file.text()).toBe('png!');
+    const [keyA, keyB] = client.uploads.map((task) => task.key);
     expect(result.current.objectStates).toMatchObject([
-      { key: 'key-1', objectType: 'text/plain', objectSize: 5, isUploading: true, progress: 0 },
-      { key: 'key-2', objectType: 'image/png', objectSize: 4, isUploading: true },
+      { key: keyA, objectType: 'text/plain', objectSize: 5, isUploading: true, progress: 0 },
+      { key: keyB, objectType: 'image/png', objectSize: 4, isUploading: true },
     ]);
-    act(() => client.uploads[0]!.set({ status: 'uploading', loaded: 1 }));
-    expect(result.current.objectStates[0]?.progress).toBe(0.2);
-    act(() => {
-      client.uploads[0]!.store(client.objects);
-      client.uploads[1]!.fail(new ObjectStoreError('TOO_MANY_REQUESTS', 'slow down'));
-    });
-    const results = (await pending) as { key: string; success: boolean; error?: ObjectStoreError }[];
+    const puts = [await transport.next(), await transport.next()];
+    const forA = puts.find((put) => put.body?.size === 5)!;
+    const forB = puts.find((put) => put.body?.size === 4)!;
+    expect(await forB.body?.text()).toBe('png!');
+    act(() => forA.progress(1));
+    await waitFor(() => expect(result.current.objectStates[0]?.progress).toBe(0.2));
+    await act(() => fake.serve(forA));
+    act(() => forB.respond(409, JSON.stringify({ code: 'OBJECT_EXISTS', message: 'exists' })));
+    const results = (await act(() => pending)) as {
+      key: string;
+      success: boolean;
+      error?: ObjectStoreError;
+    }[];
     expect(results.map((r) => [r.key, r.success, r.error?.code])).toEqual([
-      ['key-1', true, undefined],
-      ['key-2', false, 'TOO_MANY_REQUESTS'],
+      [keyA, true, undefined],
+      [keyB, false, 'OBJECT_EXISTS'],
     ]);
     expect(result.current.objectStates).toMatchObject([
-      { key: 'key-1', success: true, isUploading: false, progress: 1 },
-      {
-        key: 'key-2',
-        success: false,
-        error: 'slow down',
-        errorCode: 'TOO_MANY_REQUESTS',
-        isUploading: false,
-      },
+      { key: keyA, success: true, isUploading: false, progress: 1 },
+      { key: keyB, success: false, errorCode: 'OBJECT_EXISTS', isUploading: false },
     ]);
   });
 
   it('deletes objects, shows isDeleting meanwhile, and reads their metadata', async () => {
-    const { client, wrapper } = setup();
-    client.objects.set('x', { key: 'x', checksum: 'c', size: 1 });
+    const { fake, wrapper } = setup();
+    fake.objects.set('x', reference('x'));
     const { result } = renderHook(() => useObjectStore(), { wrapper });
-    expect(await result.current.getObjectMetadata('x')).toEqual({ key: 'x', checksum: 'c', size: 1 });
+    expect(await result.current.getObjectMetadata('x')).toEqual(reference('x'));
     expect(await result.current.getObjectMetadata('nope')).toBeUndefined();
     let pending!: Promise<unknown>;
     act(() => {
@@ -281,6 +324,17 @@ describe('useObjectStore (Forge parity)', () => {
     });
     expect(result.current.objectStates).toEqual([]);
     expect(await result.current.getObjectMetadata('x')).toBeUndefined();
+  });
+
+  it('reports a failed delete as data', async () => {
+    const { fake, wrapper } = setup();
+    fake.failNext('delete', new ObjectStoreError('INVALID_REQUEST', 'no', { status: 400 }));
+    const { result } = renderHook(() => useObjectStore(), { wrapper });
+    const results = await act(() => result.current.deleteObjects({ keys: ['x'] }));
+    expect(results).toMatchObject([{ key: 'x', success: false, error: { code: 'INVALID_REQUEST' } }]);
+    expect(result.current.objectStates).toMatchObject([
+      { key: 'x', success: false, isDeleting: false, errorCode: 'INVALID_REQUEST' },
+    ]);
   });
 
   it('downloads objects into Blobs', async () => {

@@ -28,6 +28,8 @@ export interface Messages {
   downloadStatus: Record<DownloadStatus, string>;
   progressText: (parts: ProgressTextParts) => string;
   progressLabel: (name: string) => string;
+  /** Readable value of the progress bar while a file is hashed before its upload. */
+  hashingText: (percent: string) => string;
   cancel: string;
   cancelFile: (name: string) => string;
   pause: string;
@@ -85,6 +87,7 @@ export const defaultMessages: Messages = {
   progressText: ({ percent, loaded, total, timeLeft }) =>
     `${percent}, ${loaded} of ${total}${timeLeft ? `, ${timeLeft} left` : ''}`,
   progressLabel: (name) => `Progress of ${name}`,
+  hashingText: (percent) => `Checking file, ${percent}`,
   cancel: 'Cancel',
   cancelFile: (name) => `Cancel ${name}`,
   pause: 'Pause',

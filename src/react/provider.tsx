@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import { createObjectStore, type ObjectStoreClientOptions } from '../core/client';
 import type { ObjectStoreBackend } from '../core/types';
 import { ObjectStoreContext, type ObjectStoreContextValue, type TaskInfo } from './context';
-import { type CreateObjectStoreOptions, createObjectStore } from './engine';
 import type { DownloadTask, ObjectStoreClient, UploadTask } from './engine-types';
 import { createIdSet } from './id-set';
 import { type Messages, mergeMessages } from './messages';
@@ -16,7 +16,7 @@ export interface ObjectStoreProviderProps {
   /** Default: the QueryClient of a `QueryClientProvider` above, else one of our own. */
   queryClient?: QueryClient;
   /** Options of `createObjectStore` besides `backend`. Read once, at mount. */
-  options?: Omit<CreateObjectStoreOptions, 'backend'>;
+  options?: Omit<ObjectStoreClientOptions, 'backend'>;
   /** Overrides of the components' strings. */
   messages?: Partial<Messages>;
   /** BCP 47 locale for sizes, percentages and times. Default: the user's. */
