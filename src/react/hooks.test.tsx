@@ -3,7 +3,10 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createObjectStore } from '../core/client';
 import { ObjectStoreError } from '../core/errors';
+import { nodeHasher } from '../core/test-support/fake-backend';
+import { createMemoryBackend } from '../testing/memory-backend';
 import { ObjectStoreProvider } from './provider';
 import { metadataKeys } from './query-keys';
 import { createTestClient } from './test/test-client';
@@ -352,5 +355,36 @@ describe('useObjectStore (Forge parity)', () => {
     expect(result.current.objectStates).toMatchObject([
       { key: 'a', success: true, isDownloading: false, progress: 1 },
     ]);
+  });
+});
+
+describe('over the in-memory store', () => {
+  it('uploads, reads the metadata back from the cache, deletes, and reads null', async () => {
+    const backend = createMemoryBackend();
+    const client = createObjectStore({ backend, hasher: nodeHasher });
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <ObjectStoreProvider client={client} queryClient={queryClient}>
+        {children}
+      </ObjectStoreProvider>
+    );
+    const { result } = renderHook(
+      () => ({ upload: useUpload(), meta: useObjectMetadata('docs/a.txt'), del: useDeleteObject() }),
+      { wrapper },
+    );
+    await waitFor(() => expect(result.current.meta.data).toBeNull());
+    let done!: Promise<unknown>;
+    act(() => {
+      done = result.current.upload.upload(new File(['hello'], 'a.txt', { type: 'text/plain' }), {
+        key: 'docs/a.txt',
+      })[0]!.done;
+    });
+    const stored = await act(() => done);
+    expect(result.current.meta.data).toEqual(stored);
+    expect(result.current.meta.data).toMatchObject({ key: 'docs/a.txt', size: 5 });
+    expect(backend.objects().map((object) => object.key)).toEqual(['docs/a.txt']);
+    await act(() => result.current.del.mutateAsync('docs/a.txt'));
+    await waitFor(() => expect(result.current.meta.data).toBeNull());
+    expect(backend.objects()).toEqual([]);
   });
 });

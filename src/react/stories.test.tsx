@@ -23,7 +23,7 @@ describe('stories', () => {
         it(name, async () => {
           await (story as { run: () => Promise<void> }).run();
           expect(document.body.querySelector('[class^=od-]')).not.toBeNull();
-        });
+        }, 30_000);
       }
     });
   }
