@@ -102,3 +102,10 @@ export const CustomMessages: Story = {
     await expect(within(canvasElement).getByRole('button', { name: 'Dateien auswählen' })).toBeEnabled();
   },
 };
+
+export const WithFolderPicker: Story = {
+  args: { folders: true },
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('button', { name: 'Choose a folder' })).toBeEnabled();
+  },
+};

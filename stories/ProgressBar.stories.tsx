@@ -19,7 +19,7 @@ export const Partial: Story = {
   },
 };
 
-export const Empty: Story = { args: { value: 0, valueText: '0%, 0 byte of 35 MB' } };
+export const Empty: Story = { args: { value: 0, valueText: '0%, 0 bytes of 35 MB' } };
 
 export const Complete: Story = {
   args: { value: 1, valueText: '100%, 35 MB of 35 MB' },

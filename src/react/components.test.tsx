@@ -271,7 +271,7 @@ describe('<DropZone>', () => {
       'file-invalid-type',
       'too-many-files',
     ]);
-    expect(items[0]?.textContent).toBe('big.png Larger than 100 byte.');
+    expect(items[0]?.textContent).toBe('big.png Larger than 100 bytes.');
     expect(screen.getByRole('status').textContent).toBe('1 file added. 3 files not added.');
   });
 
@@ -302,6 +302,22 @@ describe('<DropZone>', () => {
       'photos/c.jpg',
     ]);
     expect(zone.dataset.state).toBe('idle');
+  });
+
+  it('offers a folder picker, for keyboard users who cannot drag a folder', async () => {
+    const user = userEvent.setup({ applyAccept: false });
+    const onFiles = vi.fn();
+    render(<DropZone onFiles={onFiles} folders accept=".jpg" />);
+    const inputs = document.querySelectorAll<HTMLInputElement>('input[type=file]');
+    expect(inputs).toHaveLength(2);
+    const folderInput = inputs[1]!;
+    expect((folderInput as HTMLInputElement & { webkitdirectory?: boolean }).webkitdirectory).toBe(true);
+    expect(folderInput.accept).toBe('');
+    const click = vi.spyOn(folderInput, 'click');
+    await user.click(screen.getByRole('button', { name: 'Choose a folder' }));
+    expect(click).toHaveBeenCalledTimes(1);
+    await user.upload(folderInput, [file('a.jpg', 1, 'image/jpeg'), file('b.txt')]);
+    expect(onFiles.mock.calls[0]?.[0].map((f: File) => f.name)).toEqual(['a.jpg']);
   });
 
   it('ignores drags that carry no files', () => {
@@ -363,7 +379,7 @@ describe('<DownloadButton>', () => {
     const task = client.downloads[0]!;
     act(() => task.set({ status: 'downloading', loaded: 50, total: 200, etaSeconds: 3 }));
     const bar = screen.getByRole('progressbar', { name: 'Progress of report.pdf' });
-    expect(bar.getAttribute('aria-valuetext')).toBe('25%, 50 byte of 200 byte, 3 sec left');
+    expect(bar.getAttribute('aria-valuetext')).toBe('25%, 50 bytes of 200 bytes, 3 sec left');
     expect((screen.getByRole('button', { name: 'Download report.pdf' }) as HTMLButtonElement).disabled).toBe(
       true,
     );

@@ -26,7 +26,8 @@ export function formatBytes(bytes: number, locale?: string): string {
   return numberFormat(locale, {
     style: 'unit',
     unit: BYTE_UNITS[unit],
-    unitDisplay: 'short',
+    // "12 bytes" reads better than "12 byte"; larger units read best short ("12 MB").
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
   }).format(value);
 }

@@ -17,6 +17,7 @@ export interface Messages {
   dropZoneHint: string;
   dropZoneActive: string;
   chooseFiles: string;
+  chooseFolder: string;
   filesAdded: (count: number) => string;
   filesRejected: (count: number) => string;
   rejectionsHeading: string;
@@ -56,6 +57,7 @@ export const defaultMessages: Messages = {
   dropZoneHint: 'Drag files or folders here, paste them, or',
   dropZoneActive: 'Drop to add',
   chooseFiles: 'Choose files',
+  chooseFolder: 'Choose a folder',
   filesAdded: (count) => `${plural(count, 'file', 'files')} added.`,
   filesRejected: (count) => `${plural(count, 'file', 'files')} not added.`,
   rejectionsHeading: 'Not added',
