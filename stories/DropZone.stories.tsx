@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { expect, fireEvent, fn, userEvent, within } from 'storybook/test';
+import { expect, fireEvent, fn, userEvent, waitFor, within } from 'storybook/test';
 import { DropZone } from '../src/react/drop-zone';
 
 const meta = {
@@ -33,8 +33,15 @@ export const Idle: Story = {
 export const DragOver: Story = {
   play: async ({ canvasElement }) => {
     const zone = zoneOf(canvasElement);
-    fireEvent.dragEnter(zone, { dataTransfer: { types: ['Files'] } });
-    await expect(zone).toHaveAttribute('data-state', 'drag-over');
+    // A real DataTransfer where the browser has one (Chromium); its shape elsewhere (jsdom).
+    if (typeof DataTransfer === 'function') {
+      const dataTransfer = new DataTransfer();
+      dataTransfer.items.add(file('a.txt', 1, 'text/plain'));
+      zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer, bubbles: true, cancelable: true }));
+    } else {
+      fireEvent.dragEnter(zone, { dataTransfer: { types: ['Files'] } });
+    }
+    await waitFor(() => expect(zone).toHaveAttribute('data-state', 'drag-over'));
     await expect(zone).toHaveTextContent('Drop to add');
   },
 };
