@@ -22,7 +22,8 @@ export type DownloadStatus =
 export interface TransferSnapshot<S extends string> {
   status: S;
   loaded: number;
-  total: number;
+  /** Unknown (undefined) for a download until its metadata arrives. */
+  total: number | undefined;
   bytesPerSecond: number;
   etaSeconds?: number | undefined;
   error?: ObjectStoreError | undefined;

@@ -65,3 +65,21 @@ describe('messages', () => {
     expect(errorText(defaultMessages, undefined)).toBe('');
   });
 });
+
+describe('progress of a download whose size is not known yet', () => {
+  it('shows the bytes received only', () => {
+    const text = progressText(
+      {
+        status: 'downloading',
+        loaded: 3_000_000,
+        total: undefined,
+        bytesPerSecond: 1,
+        etaSeconds: undefined,
+      },
+      defaultMessages,
+      'en',
+    );
+    expect(text).toBe('3 MB');
+    expect(progressOf(3, undefined)).toBeUndefined();
+  });
+});

@@ -54,7 +54,7 @@ export function formatSpeed(bytesPerSecond: number, locale?: string): string {
 }
 
 /** 0–1, or undefined while the total is unknown. */
-export function progressOf(loaded: number, total: number): number | undefined {
-  if (total <= 0) return undefined;
+export function progressOf(loaded: number, total: number | undefined): number | undefined {
+  if (total === undefined || total <= 0) return undefined;
   return Math.min(1, Math.max(0, loaded / total));
 }

@@ -6,7 +6,8 @@ export interface ProgressTextParts {
   percent: string;
   /** Formatted, e.g. "12 MB". */
   loaded: string;
-  total: string;
+  /** Undefined while the size is unknown. */
+  total: string | undefined;
   /** Formatted, e.g. "8 sec"; undefined while unknown. */
   timeLeft: string | undefined;
 }
@@ -87,7 +88,7 @@ export const defaultMessages: Messages = {
     paused: 'Paused',
   },
   progressText: ({ percent, loaded, total, timeLeft }) =>
-    `${percent}, ${loaded} of ${total}${timeLeft ? `, ${timeLeft} left` : ''}`,
+    total === undefined ? loaded : `${percent}, ${loaded} of ${total}${timeLeft ? `, ${timeLeft} left` : ''}`,
   progressLabel: (name) => `Progress of ${name}`,
   hashingText: (percent) => `Checking file, ${percent}`,
   cancel: 'Cancel',
