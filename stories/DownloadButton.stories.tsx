@@ -48,10 +48,7 @@ const inState = (
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await userEvent.click(canvas.getByRole('button', { name: 'Download report.pdf' }));
-    await expect(canvasElement.querySelector('.od-download__task')).toHaveAttribute(
-      'data-state',
-      snapshot.status,
-    );
+    await expect(canvasElement.querySelector('.od-download')).toHaveAttribute('data-state', snapshot.status);
     await expect(canvasElement).toHaveTextContent(text);
   },
 });

@@ -100,6 +100,29 @@ describe('<FileCard>', () => {
     expect(screen.getByRole('button', { name: 'Remove report.pdf' })).toBeTruthy();
   });
 
+  it('keeps keyboard focus in the card as its buttons change', async () => {
+    const user = userEvent.setup();
+    const harness = createTestClient();
+    const task = harness.client.upload(file('a.bin', 100), { key: 'a' });
+    const { transport } = renderWith(<FileCard task={task} />, harness);
+    await transport.next();
+    await user.tab();
+    const pause = screen.getByRole('button', { name: 'Pause a.bin' });
+    expect(document.activeElement).toBe(pause);
+    await user.keyboard('{Enter}');
+    // Pause turned into Resume in place.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Resume a.bin' }));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Cancel a.bin' }));
+    await user.keyboard('{Enter}');
+    // Cancel is gone; focus lands on the card's first button (Retry), not on <body>.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Retry a.bin' }));
+    await user.keyboard('{Enter}');
+    await transport.next();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Pause a.bin' }));
+    act(() => task.cancel());
+  });
+
   it('shows hashing progress before the upload starts', async () => {
     let finishHash!: () => void;
     const harness = createTestClient({
@@ -380,9 +403,10 @@ describe('<DownloadButton>', () => {
     act(() => task.set({ status: 'downloading', loaded: 50, total: 200, etaSeconds: 3 }));
     const bar = screen.getByRole('progressbar', { name: 'Progress of report.pdf' });
     expect(bar.getAttribute('aria-valuetext')).toBe('25%, 50 bytes of 200 bytes, 3 sec left');
-    expect((screen.getByRole('button', { name: 'Download report.pdf' }) as HTMLButtonElement).disabled).toBe(
-      true,
-    );
+    const main = screen.getByRole('button', { name: 'Download report.pdf' });
+    expect(main.getAttribute('aria-disabled')).toBe('true');
+    await user.click(main);
+    expect(client.downloads).toHaveLength(1);
     act(() => task.set({ status: 'verifying', loaded: 200 }));
     expect(bar.dataset.state).toBe('verifying');
     expect(screen.getByText('Verifying')).toBeTruthy();
@@ -391,7 +415,10 @@ describe('<DownloadButton>', () => {
     expect(screen.getByText('The stored bytes did not match the file.')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Retry report.pdf' }));
     expect(client.downloads).toHaveLength(2);
+    // The Retry button is gone: focus goes back to the download button, not to <body>.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Download report.pdf' }));
     await user.click(screen.getByRole('button', { name: 'Cancel report.pdf' }));
     expect(client.downloads[1]?.calls).toEqual(['cancel']);
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Download report.pdf' }));
   });
 });

@@ -1,4 +1,4 @@
-import { type HTMLAttributes, useId } from 'react';
+import { type HTMLAttributes, type RefObject, useId, useRef } from 'react';
 import { cx } from './class-names';
 import { describeUpload, useObjectStoreContext } from './context';
 import type { UploadTask } from './engine-types';
@@ -7,6 +7,7 @@ import { errorText, type Messages } from './messages';
 import { ProgressBar } from './progress-bar';
 import { progressText } from './progress-text';
 import { canPause, isSettled } from './status';
+import { useFocusRescue } from './use-focus-rescue';
 import { useMessages } from './use-messages';
 import { useTaskSnapshot } from './use-tasks';
 
@@ -33,6 +34,8 @@ export function FileCard({
   const snapshot = useTaskSnapshot(task);
   const info = describeUpload(context, task);
   const nameId = useId();
+  const card = useRef<HTMLElement>(null);
+  const focus = useFocusRescue(card);
   const { status, error } = snapshot;
   const size = info.size ?? snapshot.total;
   const settled = isSettled(status);
@@ -71,7 +74,16 @@ export function FileCard({
       // A generic <div> may not carry a name: as a div, the card is a named group.
       role={Element === 'div' ? 'group' : undefined}
       aria-labelledby={nameId}
+      ref={card as RefObject<HTMLDivElement & HTMLLIElement>}
       {...rest}
+      onFocus={(event) => {
+        focus.onFocus(event);
+        rest.onFocus?.(event);
+      }}
+      onBlur={(event) => {
+        focus.onBlur(event);
+        rest.onBlur?.(event);
+      }}
     >
       <div className="od-file-card__info">
         <span className="od-file-card__name" id={nameId}>
@@ -95,24 +107,15 @@ export function FileCard({
         {!settled && value !== undefined && <span className="od-file-card__progress-text"> {valueText}</span>}
       </p>
       <div className="od-file-card__actions">
-        {canPause(status) && (
+        {(canPause(status) || status === 'paused') && (
+          // One element for both, so focus stays on it when Pause turns into Resume.
           <button
             type="button"
-            data-action="pause"
-            aria-label={messages.pauseFile(info.name)}
-            onClick={() => task.pause()}
+            data-action={status === 'paused' ? 'resume' : 'pause'}
+            aria-label={status === 'paused' ? messages.resumeFile(info.name) : messages.pauseFile(info.name)}
+            onClick={() => (status === 'paused' ? task.resume() : task.pause())}
           >
-            {messages.pause}
-          </button>
-        )}
-        {status === 'paused' && (
-          <button
-            type="button"
-            data-action="resume"
-            aria-label={messages.resumeFile(info.name)}
-            onClick={() => task.resume()}
-          >
-            {messages.resume}
+            {status === 'paused' ? messages.resume : messages.pause}
           </button>
         )}
         {(active || status === 'paused') && (
