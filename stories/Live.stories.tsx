@@ -6,7 +6,7 @@ import { DropZone } from '../src/react/drop-zone';
 import { ObjectStoreProvider } from '../src/react/provider';
 import { UploadList } from '../src/react/upload-list';
 import type { MemoryFaults } from '../src/testing/faults';
-import { LiveStore, sampleFile, storyHasher } from './support/live';
+import { LiveStore, sampleFile } from './support/live';
 
 /**
  * The real upload engine against the in-memory store, with latency and faults. Drop files, or let
@@ -102,7 +102,7 @@ export const ChecksumMismatch: Story = {
 function LocalStoreUploader({ baseUrl }: { baseUrl: string }) {
   const backend = useMemo(() => createHttpBackend({ baseUrl }), [baseUrl]);
   return (
-    <ObjectStoreProvider backend={backend} options={{ hasher: storyHasher }}>
+    <ObjectStoreProvider backend={backend}>
       <p>
         Uploads to the local object store at <code>{baseUrl}</code> (<code>npm run serve</code>).
       </p>

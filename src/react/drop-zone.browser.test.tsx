@@ -2,7 +2,6 @@
 // real engine and the in-memory store.
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { storyHasher } from '../../stories/support/live';
 import { createObjectStore } from '../core/client';
 import { createMemoryBackend } from '../testing/memory-backend';
 import { relativePathOf } from './data-transfer';
@@ -52,7 +51,7 @@ describe('<DropZone> in Chromium', () => {
 
   it('uploads dropped files through the real engine; an UploadList elsewhere shows them done', async () => {
     const backend = createMemoryBackend({ latencyMs: 5 });
-    const client = createObjectStore({ backend, hasher: storyHasher });
+    const client = createObjectStore({ backend });
     render(
       <ObjectStoreProvider client={client}>
         <DropZone upload={{ ttlSeconds: 600 }} />

@@ -2,25 +2,9 @@
 // real thing without a server.
 import { type ReactNode, useState } from 'react';
 import { createObjectStore } from '../../src/core/client';
-import type { Hasher } from '../../src/core/context';
 import { ObjectStoreProvider } from '../../src/react/provider';
-import { createHasher, digestBase64 } from '../../src/testing/checksum';
 import type { MemoryFaults } from '../../src/testing/faults';
 import { createMemoryBackend, type MemoryBackend } from '../../src/testing/memory-backend';
-
-const CHUNK = 1024 * 1024;
-
-/** In-thread hash-wasm, chunk by chunk with progress: enough for story-sized files. */
-export const storyHasher: Hasher = async (blob, type, options = {}) => {
-  const hasher = await createHasher(type);
-  hasher.init();
-  for (let offset = 0; offset < blob.size; offset += CHUNK) {
-    options.signal?.throwIfAborted();
-    hasher.update(new Uint8Array(await blob.slice(offset, offset + CHUNK).arrayBuffer()));
-    options.onProgress?.(Math.min(blob.size, offset + CHUNK));
-  }
-  return digestBase64(hasher);
-};
 
 export interface LiveStoreProps {
   /** Faults in force from the start. Default: 120 ms latency and 4 MB/s. */
@@ -57,7 +41,7 @@ export function LiveStore({ faults, controls = true, children }: LiveStoreProps)
     }),
   );
   const [client] = useState(() =>
-    createObjectStore({ backend, hasher: storyHasher, retry: { baseDelayMs: 200, maxDelayMs: 2000 } }),
+    createObjectStore({ backend, retry: { baseDelayMs: 200, maxDelayMs: 2000 } }),
   );
   const [active, setActive] = useState<string[]>([]);
   const toggle = (label: string, patch: MemoryFaults) => {
