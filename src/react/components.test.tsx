@@ -200,6 +200,20 @@ describe('<UploadList>', () => {
     );
   });
 
+  it('moves focus to the next card when a removed card had it', async () => {
+    const user = userEvent.setup();
+    const { client, serve } = renderWith(<UploadList />);
+    serve();
+    let done!: Promise<unknown>;
+    act(() => {
+      done = Promise.all([client.upload(file('a.txt')).done, client.upload(file('b.txt')).done]);
+    });
+    await act(() => done);
+    screen.getByRole('button', { name: 'Remove a.txt' }).focus();
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove b.txt' }));
+  });
+
   it('drops an item when its Remove button is pressed', async () => {
     const user = userEvent.setup();
     const { client, serve } = renderWith(<UploadList />);
@@ -211,6 +225,8 @@ describe('<UploadList>', () => {
     await act(() => done);
     await user.click(screen.getByRole('button', { name: 'Remove a.txt' }));
     expect(screen.queryByRole('listitem')).toBeNull();
+    // Nothing left to focus in the list: the list itself takes focus, not <body>.
+    expect(document.activeElement).toBe(screen.getByRole('region', { name: 'Uploads' }));
   });
 });
 
