@@ -32,7 +32,9 @@ export async function hashBlob(
   const subtleName = SUBTLE_NAMES[type];
   const subtle = globalThis.crypto?.subtle;
   if (subtleName && subtle && blob.size > 0 && blob.size <= (options.subtleMaxBytes ?? SUBTLE_MAX_BYTES)) {
-    const digest = new Uint8Array(await subtle.digest(subtleName, await blob.arrayBuffer()));
+    // Viewed through this realm's Uint8Array: jsdom's Blob hands out ArrayBuffers of another realm,
+    // which Node's `subtle.digest` refuses.
+    const digest = new Uint8Array(await subtle.digest(subtleName, new Uint8Array(await blob.arrayBuffer())));
     if (signal?.aborted) throw abortError(signal.reason);
     onProgress?.(blob.size, blob.size);
     return digest;
