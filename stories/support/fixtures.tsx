@@ -60,6 +60,7 @@ export function frozenUpload(init: FrozenUpload): UploadTask {
   return {
     id: snapshot.id,
     key: snapshot.key,
+    file: snapshot.file,
     done: never,
     cancel: noop,
     pause: noop,
