@@ -424,7 +424,13 @@ export function createObjectStoreHandler(
         }
         sent += chunk.length;
         if (!res.write(chunk))
-          await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done).off('close', done);
+              resolve();
+            };
+            res.on('drain', done).on('close', done);
+          });
         if (res.destroyed) return;
       }
       res.end();
