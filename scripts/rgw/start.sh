@@ -14,7 +14,7 @@ set -euo pipefail
 
 INSTALL_HINT='apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd ceph-common'
 missing=()
-for bin in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool curl; do
+for bin in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("$bin")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -134,7 +134,9 @@ done
 log "osd.$OSD_ID up (memstore)"
 
 daemon radosgw -n client.rgw.a -c "$CONF"
-waitfor 120 curl -sf -o /dev/null "http://127.0.0.1:$PORT/"
+# bash's /dev/tcp, not curl: a bare Debian has no curl, and the Ceph packages do not bring it.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+waitfor 120 listening
 log "radosgw listening on 127.0.0.1:$PORT"
 radosgw-admin -c "$CONF" user create --uid=objectdrop --display-name=objectdrop \
   --access-key="$AK" --secret-key="$SK" >/dev/null
