@@ -137,7 +137,8 @@ async function main() {
     configFile: false,
     root,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 5290, strictPort: false },
+    // No watcher, no HMR: an edit during a run must not reload the page under measurement.
+    server: { host: '127.0.0.1', port: 5290, strictPort: false, hmr: false, watch: null },
     worker: { format: 'es' },
     optimizeDeps: { include: ['hash-wasm'], entries: ['bench/checksum.html'] },
   });
