@@ -12,21 +12,13 @@ import type { ObjectStoreBackend } from '../types';
 const sharedUrl = inject('objectStoreUrl');
 if (!sharedUrl) throw new Error('No objectStoreUrl: the browser project needs the local store globalSetup.');
 
-declare module 'vitest' {
-  interface ProvidedContext {
-    objectStoreUrl: string;
-  }
-}
-
-/**
- * Each test gets an isolated store (`/_admin/sandbox`) so its faults cannot reach test files
- * running beside it; a store without sandboxes is used as it is, reset after each test.
- */
-let baseUrl = sharedUrl;
+/** Each test gets an isolated store, so its faults cannot reach test files running beside it. */
+let baseUrl = '';
 
 beforeEach(async () => {
   const response = await fetch(`${sharedUrl}/_admin/sandbox`, { method: 'POST' });
-  baseUrl = response.ok ? ((await response.json()) as { url: string }).url : sharedUrl;
+  if (!response.ok) throw new Error(`sandbox: ${response.status} ${await response.text()}`);
+  baseUrl = ((await response.json()) as { url: string }).url;
 });
 
 async function admin(path: 'faults' | 'reset', body: unknown = {}): Promise<void> {
