@@ -109,6 +109,8 @@ async function main() {
     const baseline: number[] = [];
     const gaps: number[] = [];
     const baselineGaps: number[] = [];
+    let longTasks = 0;
+    let baselineLongTasks = 0;
     const rssGrowth: number[] = [];
     for (let run = 0; run < (only === 'b' ? 0 : runs); run += 1) {
       const b = await page.evaluate(([url, key]) => window.bench.bigBaseline(url, key), [
@@ -117,6 +119,7 @@ async function main() {
       ] as const);
       baseline.push(b.hashMs + b.putMs);
       baselineGaps.push(b.longestGapMs);
+      baselineLongTasks += b.longTasks;
       const before = await rendererRss(marker);
       let peak = before;
       const sampler = setInterval(async () => {
@@ -129,10 +132,11 @@ async function main() {
       clearInterval(sampler);
       endToEnd.push(e.ms);
       gaps.push(e.longestGapMs);
+      longTasks += e.longTasks;
       rssGrowth.push((peak - before) / MiB);
       console.log(
-        `  run ${run + 1}: hash ${b.hashMs.toFixed(0)} ms + PUT ${b.putMs.toFixed(0)} ms = ${(b.hashMs + b.putMs).toFixed(0)} ms (longest gap ${b.longestGapMs.toFixed(1)} ms); ` +
-          `objectdrop ${e.ms.toFixed(0)} ms; longest gap ${e.longestGapMs.toFixed(1)} ms; renderer RSS +${((peak - before) / MiB).toFixed(0)} MiB`,
+        `  run ${run + 1}: hash ${b.hashMs.toFixed(0)} ms + PUT ${b.putMs.toFixed(0)} ms = ${(b.hashMs + b.putMs).toFixed(0)} ms (longest gap ${b.longestGapMs.toFixed(1)} ms, ${b.longTasks} long tasks); ` +
+          `objectdrop ${e.ms.toFixed(0)} ms; longest gap ${e.longestGapMs.toFixed(1)} ms, ${e.longTasks} long tasks; renderer RSS +${((peak - before) / MiB).toFixed(0)} MiB`,
       );
     }
 
@@ -170,7 +174,7 @@ async function main() {
       );
     if (endToEnd.length)
       console.log(
-        `(c) during (a): longest main-thread gap ${gap.toFixed(1)} ms (target < 50; baseline's ${Math.max(...baselineGaps).toFixed(1)}) ${gap < 50 ? 'PASS' : 'FAIL'}; renderer RSS growth ${rss.toFixed(0)} MiB (target < 64) ${rss < 64 ? 'PASS' : 'FAIL'}`,
+        `(c) during (a): longest main-thread gap ${gap.toFixed(1)} ms (target < 50; baseline's ${Math.max(...baselineGaps).toFixed(1)}) ${gap < 50 ? 'PASS' : 'FAIL'}, main-thread long tasks ${longTasks} (baseline's ${baselineLongTasks}); renderer RSS growth ${rss.toFixed(0)} MiB (target < 64) ${rss < 64 ? 'PASS' : 'FAIL'}`,
       );
   } finally {
     await browser.close();
