@@ -1,4 +1,5 @@
 export { createHttpBackend, type HttpBackendOptions } from '../adapters/http-backend';
+export * from './download';
 export { abortError, isObjectStoreError, ObjectStoreError, type ObjectStoreErrorCode } from './errors';
 export { errorFromResponse, parseRetryAfter } from './http-errors';
 export * from './limits';

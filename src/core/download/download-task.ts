@@ -1,0 +1,693 @@
+import { abortError, isObjectStoreError, ObjectStoreError } from '../errors';
+import { errorFromResponse } from '../http-errors';
+import { type RetryPolicy, sleep } from '../retry';
+import type { Transport, TransportResponse } from '../transport/types';
+import type { ChecksumType, ObjectReference, ObjectStoreBackend, PresignedUrlResponse } from '../types';
+import { createInThreadChecksumSession } from './in-thread-checksum';
+import { OrderedFeed } from './ordered-feed';
+import { createRateGate, type RateGate } from './rate-gate';
+import { type DownloadSink, openSink } from './sinks';
+import { SpeedMeter } from './speed';
+import type {
+  ChecksumSession,
+  ChecksumSessionFactory,
+  DownloadOptions,
+  DownloadSnapshot,
+  DownloadStatus,
+  DownloadTask,
+} from './types';
+
+export const DEFAULT_SEGMENT_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_PARALLEL = 4;
+/** Network chunks (often 64 KiB) are gathered into writes of this size: fewer, cheaper sink calls. */
+const WRITE_SIZE = 1024 * 1024;
+const MAX_RESTARTS = 3;
+
+/** What a download task needs from the client; passed explicitly so tests can script each part. */
+export interface DownloadDeps {
+  backend: ObjectStoreBackend;
+  /** Serves the GETs; its response bodies must be streams. */
+  transport: Transport;
+  retryPolicy: RetryPolicy;
+  /** Incremental digest for `verify`. Default: hash-wasm on the calling thread. */
+  createChecksumSession?: ChecksumSessionFactory;
+  /** Shared 429 hold. Default: one per task. */
+  rateGate?: RateGate;
+  now?: () => number;
+}
+
+interface Segment {
+  start: number;
+  /** Exclusive. */
+  end: number;
+  /** Bytes from `start` already handed to the sink: a retry asks for `start + received` onward. */
+  received: number;
+}
+
+/** Thrown by a ranged request answered 200: the server ignores Range and sends the whole object. */
+class WholeBodyAnswer {
+  constructor(readonly response: TransportResponse) {}
+}
+
+const TERMINAL: ReadonlySet<DownloadStatus> = new Set(['done', 'failed', 'canceled']);
+
+type Action =
+  | { type: 'status'; status: 'presigning' | 'downloading' | 'verifying' }
+  | { type: 'metadata'; total: number }
+  | { type: 'progress'; loaded: number; fetched: number; bytesPerSecond: number }
+  | { type: 'pause' }
+  | { type: 'done' }
+  | { type: 'fail'; error: ObjectStoreError }
+  | { type: 'cancel'; error: ObjectStoreError };
+
+function reduce(state: DownloadSnapshot, action: Action): DownloadSnapshot {
+  if (TERMINAL.has(state.status)) return state;
+  switch (action.type) {
+    case 'status':
+      // A paused task stays paused until `resume()`, whatever the unwinding run reports.
+      if (state.status === 'paused') return state;
+      return { ...state, status: action.status };
+    case 'metadata':
+      return { ...state, total: action.total };
+    case 'progress': {
+      const left = state.total === undefined ? undefined : state.total - action.loaded;
+      const etaSeconds =
+        left === undefined || action.bytesPerSecond <= 0 ? undefined : left / action.bytesPerSecond;
+      return {
+        ...state,
+        loaded: action.loaded,
+        fetched: action.fetched,
+        bytesPerSecond: action.bytesPerSecond,
+        etaSeconds,
+      };
+    }
+    case 'pause':
+      return { ...state, status: 'paused', bytesPerSecond: 0, etaSeconds: undefined };
+    case 'done':
+      return { ...state, status: 'done', bytesPerSecond: 0, etaSeconds: 0 };
+    case 'fail':
+      return { ...state, status: 'failed', error: action.error, bytesPerSecond: 0, etaSeconds: undefined };
+    case 'cancel':
+      return { ...state, status: 'canceled', error: action.error, bytesPerSecond: 0, etaSeconds: undefined };
+  }
+}
+
+function objectChanged(detail: string): ObjectStoreError {
+  return new ObjectStoreError('OBJECT_CHANGED', `The object changed during the download: ${detail}.`, {
+    retryable: false,
+  });
+}
+
+function invalid(message: string): ObjectStoreError {
+  return new ObjectStoreError('INVALID_INPUT', message, { retryable: false });
+}
+
+/** `bytes 0-99/1000` → its parts; `undefined` when absent or malformed. */
+export function parseContentRange(
+  value: string | null,
+): { start: number; end: number; total: number | undefined } | undefined {
+  const match = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(value?.trim() ?? '');
+  if (!match) return undefined;
+  return {
+    start: Number(match[1]),
+    end: Number(match[2]),
+    total: match[3] === '*' ? undefined : Number(match[3]),
+  };
+}
+
+/** The seed's metadata has no checksum type; base64 digest lengths tell SHA-1 and SHA-256 apart. */
+export function checksumTypesFor(meta: ObjectReference): ChecksumType[] {
+  if (meta.checksumType) return [meta.checksumType];
+  if (meta.checksum.length === 44) return ['SHA256'];
+  if (meta.checksum.length === 28) return ['SHA1'];
+  if (meta.checksum.length === 8) return ['CRC32C', 'CRC32'];
+  return [];
+}
+
+function validate(key: string, options: DownloadOptions): void {
+  if (typeof key !== 'string' || key.length === 0)
+    throw invalid('download: `key` must be a non-empty string.');
+  const { segmentSize, parallel } = options;
+  if (segmentSize !== undefined && (!Number.isSafeInteger(segmentSize) || segmentSize < 1))
+    throw invalid(`download: \`segmentSize\` must be a positive integer of bytes, not ${segmentSize}.`);
+  if (parallel !== undefined && (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > 32))
+    throw invalid(`download: \`parallel\` must be an integer from 1 to 32, not ${parallel}.`);
+  if (options.onObjectChanged !== undefined && !['fail', 'restart'].includes(options.onObjectChanged))
+    throw invalid("download: `onObjectChanged` must be 'fail' or 'restart'.");
+}
+
+let taskCounter = 0;
+
+class DownloadTaskImpl implements DownloadTask {
+  readonly id = `download-${Date.now().toString(36)}-${++taskCounter}`;
+  readonly done: Promise<Blob | undefined>;
+
+  private state: DownloadSnapshot = {
+    status: 'queued',
+    loaded: 0,
+    total: undefined,
+    bytesPerSecond: 0,
+    etaSeconds: undefined,
+    fetched: 0,
+  };
+  private readonly listeners = new Set<() => void>();
+  private resolveDone!: (value: Blob | undefined) => void;
+  private rejectDone!: (error: ObjectStoreError) => void;
+
+  private readonly segmentSize: number;
+  private readonly parallel: number;
+  private readonly verify: boolean;
+  private readonly gate: RateGate;
+  private readonly now: () => number;
+  private readonly speed = new SpeedMeter();
+  /** Lives as long as the task: only `cancel()` fires it. */
+  private readonly lifetime = new AbortController();
+  private run: AbortController | undefined;
+  private driving: Promise<void> = Promise.resolve();
+  private readonly sinkOpening: Promise<DownloadSink>;
+
+  private sink: DownloadSink | undefined;
+  private meta: ObjectReference | undefined;
+  private url: PresignedUrlResponse | undefined;
+  private urlRefresh: Promise<void> | undefined;
+  private etag: string | undefined;
+  /** Set while the first GET is out: the others wait for its ETag so they can send If-Range. */
+  private probe: Promise<void> | undefined;
+  private etagChecked = false;
+  private segments: Segment[] = [];
+  private wholeBody = false;
+  private feed: OrderedFeed | undefined;
+  private verifiers: Array<{ type: ChecksumType; session: ChecksumSession }> = [];
+  private loaded = 0;
+  private fetched = 0;
+
+  constructor(
+    private readonly deps: DownloadDeps,
+    readonly key: string,
+    private readonly options: DownloadOptions,
+  ) {
+    this.segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
+    this.parallel = options.parallel ?? DEFAULT_PARALLEL;
+    this.verify = options.verify ?? true;
+    this.gate = deps.rateGate ?? createRateGate(deps.now);
+    this.now = deps.now ?? Date.now;
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // Callers that only watch the snapshot must not see an unhandled rejection.
+    this.done.catch(() => {});
+    // Before any await: the save picker needs the click that started the download to still count.
+    this.sinkOpening = openSink(options.to ?? 'blob', {
+      fileName: options.fileName ?? key.split('/').pop() ?? key,
+      contentType: undefined,
+    });
+    this.sinkOpening.catch(() => {});
+    const { signal } = options;
+    if (signal?.aborted) {
+      this.cancel();
+      return;
+    }
+    signal?.addEventListener('abort', () => this.cancel(), { once: true });
+    this.start();
+  }
+
+  getSnapshot = (): DownloadSnapshot => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  pause(): void {
+    const { status } = this.state;
+    if (status !== 'queued' && status !== 'presigning' && status !== 'downloading') return;
+    this.dispatch({ type: 'pause' });
+    this.run?.abort(abortError('paused'));
+  }
+
+  resume(): void {
+    if (this.state.status !== 'paused') return;
+    this.state = { ...this.state, status: this.meta && this.url ? 'downloading' : 'queued' };
+    this.notify();
+    this.start();
+  }
+
+  cancel(): void {
+    if (TERMINAL.has(this.state.status)) return;
+    const error = abortError(this.options.signal?.reason);
+    this.dispatch({ type: 'cancel', error });
+    this.run?.abort(error);
+    this.lifetime.abort(error);
+    this.rejectDone(error);
+    // Undo only once the run has unwound, so no write lands after the sink's abort.
+    void this.driving.then(() => this.discard(error));
+  }
+
+  private start(): void {
+    // A run unwinding after pause() must finish before the next one touches the same segments.
+    this.driving = this.driving.then(() => this.drive());
+  }
+
+  private dispatch(action: Action): void {
+    const next = reduce(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private async drive(): Promise<void> {
+    if (this.state.status === 'paused' || TERMINAL.has(this.state.status)) return;
+    const run = new AbortController();
+    this.run = run;
+    const signal = AbortSignal.any([run.signal, this.lifetime.signal]);
+    this.speed.reset();
+    try {
+      this.sink ??= await this.sinkOpening;
+      for (let restarts = 0; ; restarts++) {
+        try {
+          await this.transfer(signal);
+          return;
+        } catch (error) {
+          const restart =
+            isObjectStoreError(error) &&
+            error.code === 'OBJECT_CHANGED' &&
+            this.options.onObjectChanged === 'restart' &&
+            restarts < MAX_RESTARTS &&
+            !signal.aborted;
+          if (!restart) throw error;
+          await this.forgetVersion();
+        }
+      }
+    } catch (error) {
+      // Pause and cancel abort the run; they have already set the status.
+      if (signal.aborted) return;
+      const failure = isObjectStoreError(error)
+        ? error
+        : new ObjectStoreError('BACKEND', 'The download failed unexpectedly.', {
+            cause: error,
+            retryable: false,
+          });
+      this.dispatch({ type: 'fail', error: failure });
+      this.rejectDone(failure);
+      await this.discard(failure);
+    }
+  }
+
+  private async transfer(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw abortError(signal.reason);
+    if (!this.meta) {
+      this.dispatch({ type: 'status', status: 'presigning' });
+      const meta = await this.callBackend(
+        () => this.deps.backend.get(this.key, { cdn: this.options.cdn, signal }),
+        signal,
+      );
+      if (!meta) throw new ObjectStoreError('NOT_FOUND', `No object under "${this.key}".`, { status: 404 });
+      this.prepare(meta);
+    }
+    if (!this.url) {
+      this.dispatch({ type: 'status', status: 'presigning' });
+      this.url = await this.presign(signal);
+    }
+    this.dispatch({ type: 'status', status: 'downloading' });
+    await this.fetchAll(signal);
+    const size = this.meta!.size;
+    await this.feed?.consumedTo(size, signal);
+    if (this.verifiers.length > 0) {
+      this.dispatch({ type: 'status', status: 'verifying' });
+      const digests = await Promise.all(this.verifiers.map((v) => v.session.digest()));
+      if (!digests.includes(this.meta!.checksum)) {
+        const types = this.verifiers.map((v) => v.type).join(' or ');
+        throw new ObjectStoreError(
+          'CHECKSUM_MISMATCH',
+          `The downloaded bytes do not match the object's ${types} checksum (expected ${this.meta!.checksum}, got ${digests.join(' / ')}).`,
+          { retryable: false },
+        );
+      }
+    }
+    const result = await this.sink!.close();
+    this.dispatch({ type: 'done' });
+    this.resolveDone(result);
+  }
+
+  private prepare(meta: ObjectReference): void {
+    if (!Number.isSafeInteger(meta.size) || meta.size < 0)
+      throw new ObjectStoreError('BACKEND', `The object's metadata has no valid size (${meta.size}).`, {
+        retryable: false,
+      });
+    this.meta = meta;
+    this.segments = [];
+    for (let start = 0; start < meta.size; start += this.segmentSize)
+      this.segments.push({ start, end: Math.min(meta.size, start + this.segmentSize), received: 0 });
+    if (this.verify) {
+      const types = checksumTypesFor(meta);
+      if (types.length === 0)
+        throw new ObjectStoreError(
+          'BACKEND',
+          `Cannot verify "${this.key}": its metadata has no checksum of a known type. Pass \`verify: false\` to skip the check.`,
+          { retryable: false },
+        );
+      const factory = this.deps.createChecksumSession ?? createInThreadChecksumSession;
+      this.verifiers = types.map((type) => ({
+        type,
+        session: factory(type, { signal: this.lifetime.signal }),
+      }));
+    }
+    const sink = this.sink!;
+    const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
+    if (!sink.positional) inOrder.push((chunk) => sink.write(chunk, 0));
+    for (const { session } of this.verifiers) inOrder.push((chunk) => session.update(chunk));
+    this.feed =
+      inOrder.length === 0
+        ? undefined
+        : new OrderedFeed(async (chunk) => {
+            for (const step of inOrder) await step(chunk);
+          }, this.parallel * this.segmentSize);
+    this.dispatch({ type: 'metadata', total: meta.size });
+  }
+
+  /** The object was replaced: start over from its metadata, dropping everything of the old version. */
+  private async forgetVersion(): Promise<void> {
+    for (const { session } of this.verifiers) session.abort();
+    this.verifiers = [];
+    this.meta = undefined;
+    this.url = undefined;
+    this.etag = undefined;
+    this.etagChecked = false;
+    this.wholeBody = false;
+    this.feed = undefined;
+    this.segments = [];
+    this.loaded = 0;
+    await this.sink!.reset();
+    this.reportProgress();
+  }
+
+  private async discard(reason: unknown): Promise<void> {
+    for (const { session } of this.verifiers) session.abort();
+    const sink = this.sink ?? (await this.sinkOpening.catch(() => undefined));
+    await sink?.abort(reason);
+  }
+
+  private async presign(signal: AbortSignal): Promise<PresignedUrlResponse> {
+    const url = await this.callBackend(
+      () => this.deps.backend.createDownloadUrl(this.key, { cdn: this.options.cdn, signal }),
+      signal,
+    );
+    if (!url) throw new ObjectStoreError('NOT_FOUND', `No object under "${this.key}".`, { status: 404 });
+    return url;
+  }
+
+  /** One fresh URL however many segments found theirs expired. */
+  private async refreshUrl(expired: PresignedUrlResponse, signal: AbortSignal): Promise<void> {
+    if (this.url !== expired) return;
+    this.urlRefresh ??= this.presign(signal)
+      .then((url) => {
+        this.url = url;
+      })
+      .finally(() => {
+        this.urlRefresh = undefined;
+      });
+    await this.urlRefresh;
+  }
+
+  private async callBackend<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await this.gate.wait(signal);
+      try {
+        return await call();
+      } catch (error) {
+        if (signal.aborted) throw abortError(signal.reason);
+        const delay = this.deps.retryPolicy.delayBeforeRetry(error, attempt);
+        if (delay === undefined) throw error;
+        if (isObjectStoreError(error) && error.code === 'TOO_MANY_REQUESTS') this.gate.hold(delay);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async fetchAll(signal: AbortSignal): Promise<void> {
+    const lanes = new AbortController();
+    const laneSignal = AbortSignal.any([signal, lanes.signal]);
+    let nextIndex = 0;
+    let failure: { error: unknown } | undefined;
+    const lane = async () => {
+      while (!failure) {
+        const segment = this.segments[nextIndex++];
+        if (!segment) return;
+        try {
+          await this.fetchSegment(segment, laneSignal);
+        } catch (error) {
+          failure ??= { error };
+          lanes.abort();
+          return;
+        }
+      }
+    };
+    const count = this.wholeBody ? 1 : Math.min(this.parallel, this.segments.length);
+    await Promise.all(Array.from({ length: count }, lane));
+    if (signal.aborted) throw abortError(signal.reason);
+    if (!failure) return;
+    if (!(failure.error instanceof WholeBodyAnswer)) throw failure.error;
+    // The server ignores Range: one body from byte 0, skipping what we already have.
+    const received = this.contiguousReceived();
+    this.wholeBody = true;
+    this.feed?.dropPending();
+    this.segments = [{ start: 0, end: this.meta!.size, received }];
+    this.loaded = received;
+    this.reportProgress();
+    await this.fetchSegment(this.segments[0]!, signal, failure.error.response);
+  }
+
+  /** Bytes from 0 with no gap: what a single body would not need to deliver again. */
+  private contiguousReceived(): number {
+    let offset = 0;
+    for (const segment of this.segments) {
+      if (segment.start !== offset) break;
+      offset += segment.received;
+      if (segment.start + segment.received < segment.end) break;
+    }
+    return offset;
+  }
+
+  private async fetchSegment(
+    segment: Segment,
+    signal: AbortSignal,
+    first?: TransportResponse,
+  ): Promise<void> {
+    let pending = first;
+    let attempt = 0;
+    for (;;) {
+      const from = segment.start + segment.received;
+      if (from >= segment.end) return;
+      const url = this.url!;
+      try {
+        const response = pending ?? (await this.request(url, from, segment.end, signal));
+        pending = undefined;
+        await this.readResponse(response, segment, signal);
+        if (segment.start + segment.received < segment.end)
+          throw new ObjectStoreError('NETWORK', 'The connection closed before the range was complete.');
+      } catch (error) {
+        if (signal.aborted) throw abortError(signal.reason);
+        if (error instanceof WholeBodyAnswer) throw error;
+        if (segment.start + segment.received > from) attempt = 0;
+        attempt++;
+        if (isObjectStoreError(error) && error.code === 'URL_EXPIRED') {
+          // The first expiry is expected on long downloads: renew at once. Repeats back off like errors.
+          if (attempt > 1) {
+            const delay = this.deps.retryPolicy.delayBeforeRetry(error, attempt);
+            if (delay === undefined) throw error;
+            await sleep(delay, signal);
+          }
+          await this.refreshUrl(url, signal);
+          continue;
+        }
+        const delay = this.deps.retryPolicy.delayBeforeRetry(error, attempt);
+        if (delay === undefined) throw error;
+        if (isObjectStoreError(error) && error.code === 'TOO_MANY_REQUESTS') this.gate.hold(delay);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async request(
+    url: PresignedUrlResponse,
+    from: number,
+    end: number,
+    signal: AbortSignal,
+  ): Promise<TransportResponse> {
+    await this.gate.wait(signal);
+    let probing = false;
+    while (!this.etagChecked && this.probe) await this.probe;
+    if (!this.etagChecked) probing = true;
+    let endProbe = () => {};
+    if (probing) this.probe = new Promise((resolve) => (endProbe = resolve));
+    try {
+      const headers: Record<string, string> = { ...url.headers, range: `bytes=${from}-${end - 1}` };
+      // If-Range needs a strong validator; a weak one would make every answer a full 200.
+      if (this.etag && !this.etag.startsWith('W/')) headers['if-range'] = this.etag;
+      const response = await this.deps.transport.send({ method: 'GET', url: url.url, headers, signal });
+      if (response.status === 200 || response.status === 206) this.checkEtag(response);
+      return response;
+    } finally {
+      if (probing) {
+        this.probe = undefined;
+        endProbe();
+      }
+    }
+  }
+
+  private checkEtag(response: TransportResponse): void {
+    const etag = response.headers.get('etag') ?? undefined;
+    if (!this.etagChecked) {
+      this.etagChecked = true;
+      this.etag = etag;
+    } else if (etag !== undefined && this.etag !== undefined && etag !== this.etag) {
+      void response.body?.cancel().catch(() => {});
+      throw objectChanged(`its ETag went from ${this.etag} to ${etag}`);
+    }
+  }
+
+  private async readResponse(
+    response: TransportResponse,
+    segment: Segment,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const size = this.meta!.size;
+    const from = segment.start + segment.received;
+    let bodyStart: number;
+    if (response.status === 206) {
+      const range = parseContentRange(response.headers.get('content-range'));
+      if (range?.total !== undefined && range.total !== size) {
+        void response.body?.cancel().catch(() => {});
+        throw objectChanged(`its size went from ${size} to ${range.total} bytes`);
+      }
+      if (!range || range.start !== from) {
+        void response.body?.cancel().catch(() => {});
+        throw new ObjectStoreError(
+          'BACKEND',
+          `Asked for bytes from ${from}, the server sent ${response.headers.get('content-range')}.`,
+          { retryable: false },
+        );
+      }
+      bodyStart = from;
+    } else if (response.status === 200) {
+      const length = response.headers.get('content-length');
+      if (length !== null && Number(length) !== size) {
+        void response.body?.cancel().catch(() => {});
+        throw objectChanged(`its size went from ${size} to ${length} bytes`);
+      }
+      const coversAll = this.wholeBody || (segment.start === 0 && segment.end === size && from === 0);
+      if (!coversAll) throw new WholeBodyAnswer(response);
+      bodyStart = 0;
+    } else if (response.status === 412 || response.status === 416) {
+      void response.body?.cancel().catch(() => {});
+      throw objectChanged(`the server answered ${response.status} to a range of the version we started`);
+    } else {
+      throw errorFromResponse(response.status, await response.text(), response.headers);
+    }
+    await this.readBody(response, bodyStart, segment, signal);
+  }
+
+  /** Streams a body into the sink, skipping bytes before the segment's next one and after its end. */
+  private async readBody(
+    response: TransportResponse,
+    bodyStart: number,
+    segment: Segment,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (!response.body) throw new ObjectStoreError('BACKEND', 'The download answer has no body stream.');
+    const reader = response.body.getReader();
+    let position = bodyStart;
+    let buffer: Uint8Array | undefined;
+    let filled = 0;
+    let bufferStart = 0;
+    const flush = async () => {
+      if (!buffer || filled === 0) return;
+      const bytes = filled === buffer.byteLength ? buffer : buffer.subarray(0, filled);
+      buffer = undefined;
+      filled = 0;
+      await this.deliver(segment, bufferStart, bytes, signal);
+    };
+    let finished = false;
+    let ended = false;
+    try {
+      while (!finished) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (cause) {
+          if (signal.aborted) throw abortError(signal.reason);
+          throw new ObjectStoreError('NETWORK', 'The connection dropped mid-download.', { cause });
+        }
+        if (result.done) {
+          ended = true;
+          break;
+        }
+        const value = result.value;
+        this.fetched += value.byteLength;
+        let chunk = value;
+        let at = position;
+        position += value.byteLength;
+        const want = segment.start + segment.received + filled;
+        if (position <= want) continue;
+        if (at < want) {
+          chunk = chunk.subarray(want - at);
+          at = want;
+        }
+        if (at + chunk.byteLength >= segment.end) {
+          chunk = chunk.subarray(0, segment.end - at);
+          finished = true;
+        }
+        while (chunk.byteLength > 0) {
+          if (!buffer) {
+            buffer = new Uint8Array(Math.min(WRITE_SIZE, segment.end - at));
+            bufferStart = at;
+          }
+          const take = Math.min(chunk.byteLength, buffer.byteLength - filled);
+          buffer.set(chunk.subarray(0, take), filled);
+          filled += take;
+          at += take;
+          chunk = chunk.subarray(take);
+          if (filled === buffer.byteLength) await flush();
+        }
+      }
+    } finally {
+      // Bytes that arrived before a drop are good: keep them so the retry starts after them.
+      await flush();
+      if (!ended) void reader.cancel().catch(() => {});
+      reader.releaseLock();
+    }
+  }
+
+  private async deliver(segment: Segment, position: number, bytes: Uint8Array, signal: AbortSignal) {
+    if (this.sink!.positional) await this.sink!.write(bytes, position);
+    this.feed?.insert(position, bytes);
+    segment.received += bytes.byteLength;
+    this.loaded += bytes.byteLength;
+    this.reportProgress();
+    await this.feed?.waitForRoom(signal);
+  }
+
+  private reportProgress(): void {
+    const bytesPerSecond = this.speed.add(this.now(), this.loaded);
+    this.dispatch({ type: 'progress', loaded: this.loaded, fetched: this.fetched, bytesPerSecond });
+  }
+}
+
+/**
+ * Starts downloading `key`: metadata, a pre-signed URL, then ranged GETs of `segmentSize`, `parallel` at
+ * a time, each resuming from its last byte after a drop, with `If-Range` so two versions are never spliced.
+ * Throws `INVALID_INPUT` at once for bad options; everything later rejects `task.done`.
+ */
+export function createDownloadTask(
+  deps: DownloadDeps,
+  key: string,
+  options: DownloadOptions = {},
+): DownloadTask {
+  validate(key, options);
+  return new DownloadTaskImpl(deps, key, options);
+}
