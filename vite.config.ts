@@ -2,39 +2,70 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
-import { defineConfig } from 'vite';
-import { chromiumArgs, chromiumExecutable } from './scripts/chromium';
+import { defineConfig, type UserConfig } from 'vite';
+import { chromiumArgs, chromiumExecutable } from './scripts/chromium.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const executablePath = chromiumExecutable();
 
-// Three jobs share this file: `vite` serves the demo (demo/), `vite build` builds the browser
-// entries of the library (scripts/build.mjs adds the Node entries), `vitest` runs the tests.
-export default defineConfig(({ command }) => ({
-  plugins: [react()],
-  root: command === 'serve' && !process.env.VITEST ? here('demo') : undefined,
-  // Relative asset URLs: the checksum worker is resolved against the module that loads it,
-  // so it still loads when an app bundles the package from node_modules.
-  base: './',
-  server: { host: '127.0.0.1', port: Number(process.env.DEMO_PORT ?? 5173), strictPort: true },
-  worker: { format: 'es' as const },
-  build: {
+/** The package's own subpath imports, resolved to source for the demo, stories and tests. */
+const sourceAliases = [
+  { find: /^objectdrop$/, replacement: here('src/core/index.ts') },
+  { find: /^objectdrop\/react$/, replacement: here('src/react/index.ts') },
+  { find: /^objectdrop\/testing$/, replacement: here('src/testing/index.ts') },
+  { find: /^objectdrop\/react\/styles\.css$/, replacement: here('src/react/styles.css') },
+];
+
+const browserEntries = {
+  index: here('src/core/index.ts'),
+  react: here('src/react/index.ts'),
+  testing: here('src/testing/index.ts'),
+};
+const nodeEntries = {
+  server: here('src/server/index.ts'),
+  cli: here('src/server/cli.ts'),
+};
+
+// One file, four jobs: `npm start` serves the demo (OBJECTDROP_DEMO), scripts/build.mjs builds
+// the library (OBJECTDROP_LIB_BUILD = browser | node), vitest runs the tests, Storybook reuses
+// the plugins and aliases.
+const libBuild = process.env.OBJECTDROP_LIB_BUILD;
+
+function libraryBuild(): UserConfig['build'] {
+  if (!libBuild) return undefined;
+  const node = libBuild === 'node';
+  return {
     outDir: here('dist'),
     emptyOutDir: false,
     sourcemap: true,
     minify: false,
-    lib: {
-      entry: {
-        index: here('src/core/index.ts'),
-        react: here('src/react/index.ts'),
-        testing: here('src/testing/index.ts'),
-      },
-      formats: ['es' as const],
-    },
+    target: node ? 'node20' : 'es2022',
+    ssr: node,
+    lib: { entry: node ? nodeEntries : browserEntries, formats: ['es'] },
     rolldownOptions: {
-      external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^hash-wasm($|\/)/, /^node:/],
+      external: [
+        /^react($|\/)/,
+        /^react-dom($|\/)/,
+        /^@tanstack\//,
+        /^@forge\//,
+        /^@aws-sdk\//,
+        /^hash-wasm($|\/)/,
+        /^node:/,
+      ],
     },
-  },
+  };
+}
+
+export default defineConfig({
+  plugins: [react()],
+  root: process.env.OBJECTDROP_DEMO ? here('demo') : undefined,
+  // Relative asset URLs: the checksum worker is resolved against the module that loads it,
+  // so it still loads when an app bundles the package from node_modules.
+  base: './',
+  resolve: { alias: libBuild ? [] : sourceAliases },
+  server: { host: '127.0.0.1', port: Number(process.env.DEMO_PORT ?? 5173), strictPort: true },
+  worker: { format: 'es' },
+  build: libraryBuild(),
   test: {
     projects: [
       {
@@ -59,10 +90,10 @@ export default defineConfig(({ command }) => ({
             provider: playwright({
               launchOptions: { ...(executablePath ? { executablePath } : {}), args: chromiumArgs },
             }),
-            instances: [{ browser: 'chromium' as const }],
+            instances: [{ browser: 'chromium' }],
           },
         },
       },
     ],
   },
-}));
+});

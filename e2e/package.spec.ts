@@ -1,0 +1,74 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { makeFile, storeUrl } from './helpers';
+
+// Proves the package as a user gets it: packed, installed from the tarball into a fresh
+// Vite + React app (no source alias), built by that app's Vite, and run in Chromium.
+const root = resolve(import.meta.dirname, '..');
+const consumerPort = process.env.E2E_CONSUMER_PORT ?? '5198';
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+let work = '';
+let preview: ChildProcess | undefined;
+
+test.describe.configure({ timeout: 600_000 });
+
+test.beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'objectdrop-consumer-'));
+  const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, stdio: 'pipe' });
+  run('npm', ['run', 'build'], root);
+  run('npm', ['pack', '--pack-destination', work], root);
+  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!;
+  const app = join(work, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  for (const name of ['index.html', 'main.tsx', 'vite.config.mjs']) {
+    copyFileSync(join(root, 'e2e/consumer-app', name), join(app, name));
+  }
+  const dependencies: Record<string, string> = { objectdrop: `file:${join(work, tarball)}` };
+  for (const name of ['react', 'react-dom', '@tanstack/react-query', 'vite', '@vitejs/plugin-react']) {
+    dependencies[name] = versionOf(name);
+  }
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2),
+  );
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
+  run('npx', ['vite', 'build'], app);
+  preview = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', consumerPort, '--strictPort'], {
+    cwd: app,
+    stdio: 'pipe',
+  });
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error('vite preview did not start')), 60_000);
+    preview!.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes(consumerPort)) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+  });
+});
+
+test.afterAll(() => {
+  preview?.kill('SIGTERM');
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('an app that installed the packed tarball hashes in its worker and uploads to the store', async ({
+  page,
+}) => {
+  const workers: string[] = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(`http://127.0.0.1:${consumerPort}/?store=${encodeURIComponent(storeUrl)}`);
+
+  const file = makeFile('consumer.bin', 3 * 1024 * 1024 + 7);
+  await page.locator('input[type=file]').first().setInputFiles(file.path);
+  const stored = page.getByTestId('stored');
+  await expect(stored).toHaveAttribute('data-checksum', file.sha256, { timeout: 60_000 });
+  expect(workers.some((url) => /checksum/.test(url))).toBe(true);
+});

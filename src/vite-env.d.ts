@@ -1,0 +1,3 @@
+interface ImportMetaEnv {
+  readonly VITE_OBJECTDROP_STORE_URL?: string;
+}
