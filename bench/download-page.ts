@@ -57,7 +57,8 @@ window.toOpfs = async (baseUrl, key, options) => {
       }
     });
   }
-  await task.done;
+  const debug = setInterval(() => console.log(JSON.stringify(task.getSnapshot())), 2000);
+  await task.done.finally(() => clearInterval(debug));
   const ms = performance.now() - started;
   const { loaded, fetched } = task.getSnapshot();
   const fileSize = (await handle.getFile()).size;

@@ -126,12 +126,13 @@ async function main(): Promise<void> {
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0 },
     worker: { format: 'es' },
+    optimizeDeps: { entries: ['bench/download.html'] },
   });
   await vite.listen();
   const pageUrl = `${vite.resolvedUrls!.local[0]!}bench/download.html`;
   const marker = `--objectdrop-bench=${process.pid}`;
   const launch = await chromiumLaunchOptions();
-  const browser = await chromium.launch({ ...launch, args: [...launch.args, marker], headless: true });
+  const browser = await chromium.launch({ ...launch, args: [...launch.args, marker, '--js-flags=--expose-gc'], headless: true });
   try {
     process.stdout.write(`fixture: ${SIZE / MiB} MiB… `);
     const fixture = join(work, 'fixture.bin');
@@ -145,12 +146,16 @@ async function main(): Promise<void> {
     await page.exposeFunction('armDrop', async () => {
       faults.set({ dropDownloadAfterBytes: SEGMENT / 2, dropCount: 1 });
     });
+    page.on('console', (m) => process.env.BENCH_DEBUG && console.log('page:', m.text()));
+    page.on('pageerror', (e) => console.log('page error:', e));
     await page.goto(pageUrl);
     await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
 
     let peakGrowth = 0;
     const watch = async <T>(run: () => Promise<T>): Promise<{ result: T; growth: number }> => {
       if (pid === undefined) return { result: await run(), growth: Number.NaN };
+      // Start from a collected heap, so garbage of the previous run does not count against this one.
+      await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
       const base = await rendererRss(pid);
       let peak = base;
       let running = true;

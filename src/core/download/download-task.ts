@@ -3,6 +3,7 @@ import { errorFromResponse } from '../http-errors';
 import { type RetryPolicy, sleep } from '../retry';
 import type { Transport, TransportResponse } from '../transport/types';
 import type { ChecksumType, ObjectReference, ObjectStoreBackend, PresignedUrlResponse } from '../types';
+import { openBodyReader } from './body-reader';
 import { createInThreadChecksumSession } from './in-thread-checksum';
 import { OrderedFeed } from './ordered-feed';
 import { createRateGate, type RateGate } from './rate-gate';
@@ -22,6 +23,7 @@ export const DEFAULT_PARALLEL = 4;
 /** Network chunks (often 64 KiB) are gathered into writes of this size: fewer, cheaper sink calls. */
 const WRITE_SIZE = 1024 * 1024;
 const MAX_RESTARTS = 3;
+const STALL_TIMEOUT_MS = 30_000;
 
 /** What a download task needs from the client; passed explicitly so tests can script each part. */
 export interface DownloadDeps {
@@ -34,6 +36,8 @@ export interface DownloadDeps {
   /** Shared 429 hold. Default: one per task. */
   rateGate?: RateGate;
   now?: () => number;
+  /** A body read that brings no byte for this long fails as `NETWORK` (and is retried). Default 30 s. */
+  stallTimeoutMs?: number;
 }
 
 interface Segment {
@@ -180,6 +184,8 @@ class DownloadTaskImpl implements DownloadTask {
   private verifiers: Array<{ type: ChecksumType; session: ChecksumSession }> = [];
   private loaded = 0;
   private fetched = 0;
+  /** Write buffers the feed is done with, refilled instead of allocating (see `openBodyReader`). */
+  private spare: ArrayBuffer[] = [];
 
   constructor(
     private readonly deps: DownloadDeps,
@@ -361,6 +367,8 @@ class DownloadTaskImpl implements DownloadTask {
     const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
     if (!sink.positional) inOrder.push((chunk) => sink.write(chunk, 0));
     for (const { session } of this.verifiers) inOrder.push((chunk) => session.update(chunk));
+    // With a positional sink the feed holds the last reference: the buffer can be refilled after it.
+    if (sink.positional) inOrder.push(async (chunk) => this.recycle(chunk.buffer));
     this.feed =
       inOrder.length === 0
         ? undefined
@@ -600,67 +608,58 @@ class DownloadTaskImpl implements DownloadTask {
     signal: AbortSignal,
   ): Promise<void> {
     if (!response.body) throw new ObjectStoreError('BACKEND', 'The download answer has no body stream.');
-    const reader = response.body.getReader();
+    const reader = openBodyReader(response.body, signal, this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS);
+    // Absolute offset of the next byte the body will give.
     let position = bodyStart;
-    let buffer: Uint8Array | undefined;
+    let buffer = this.takeBuffer(segment.end - (segment.start + segment.received));
     let filled = 0;
-    let bufferStart = 0;
     const flush = async () => {
-      if (!buffer || filled === 0) return;
-      const bytes = filled === buffer.byteLength ? buffer : buffer.subarray(0, filled);
-      buffer = undefined;
+      if (filled === 0) return;
+      const bytes = new Uint8Array(buffer, 0, filled);
+      const at = position - filled;
       filled = 0;
-      await this.deliver(segment, bufferStart, bytes, signal);
+      await this.deliver(segment, at, bytes, signal);
+      // A positional sink is done with the bytes once written, unless the in-order feed still needs them.
+      if (!this.sink!.positional || this.feed) buffer = this.takeBuffer(segment.end - position);
     };
-    let finished = false;
-    let ended = false;
     try {
-      while (!finished) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (cause) {
-          if (signal.aborted) throw abortError(signal.reason);
-          throw new ObjectStoreError('NETWORK', 'The connection dropped mid-download.', { cause });
-        }
-        if (result.done) {
-          ended = true;
-          break;
-        }
-        const value = result.value;
-        this.fetched += value.byteLength;
-        let chunk = value;
-        let at = position;
-        position += value.byteLength;
+      for (;;) {
         const want = segment.start + segment.received + filled;
-        if (position <= want) continue;
-        if (at < want) {
-          chunk = chunk.subarray(want - at);
-          at = want;
-        }
-        if (at + chunk.byteLength >= segment.end) {
-          chunk = chunk.subarray(0, segment.end - at);
-          finished = true;
-        }
-        while (chunk.byteLength > 0) {
-          if (!buffer) {
-            buffer = new Uint8Array(Math.min(WRITE_SIZE, segment.end - at));
-            bufferStart = at;
-          }
-          const take = Math.min(chunk.byteLength, buffer.byteLength - filled);
-          buffer.set(chunk.subarray(0, take), filled);
-          filled += take;
-          at += take;
-          chunk = chunk.subarray(take);
-          if (filled === buffer.byteLength) await flush();
-        }
+        if (want >= segment.end) break;
+        // Bytes before `want` (a whole body re-read from 0) are read, then dropped.
+        const skip = position < want ? Math.min(want - position, buffer.byteLength - filled) : 0;
+        const room = skip > 0 ? skip : Math.min(buffer.byteLength - filled, segment.end - position);
+        const view = await reader.readInto(new Uint8Array(buffer, filled, room));
+        buffer = view.buffer;
+        if (view.byteLength === 0) break;
+        this.fetched += view.byteLength;
+        position += view.byteLength;
+        // Skipped bytes were read into the free end of the buffer; `filled` stays, so they are overwritten.
+        if (skip === 0) filled += view.byteLength;
+        if (filled === buffer.byteLength) await flush();
       }
     } finally {
       // Bytes that arrived before a drop are good: keep them so the retry starts after them.
+      reader.cancel();
       await flush();
-      if (!ended) void reader.cancel().catch(() => {});
-      reader.releaseLock();
     }
+  }
+
+  /** A buffer for the next write: a recycled one when it fits, else one no larger than what is left to read. */
+  private takeBuffer(left: number): ArrayBuffer {
+    const spare = this.spare.pop();
+    if (spare && spare.byteLength === WRITE_SIZE) return spare;
+    return new ArrayBuffer(Math.max(1, Math.min(WRITE_SIZE, left)));
+  }
+
+  /** Hands a buffer back once nothing refers to it any more (the feed consumed it into the digest). */
+  private recycle(buffer: ArrayBufferLike): void {
+    if (
+      buffer instanceof ArrayBuffer &&
+      buffer.byteLength === WRITE_SIZE &&
+      this.spare.length < 2 * this.parallel
+    )
+      this.spare.push(buffer);
   }
 
   private async deliver(segment: Segment, position: number, bytes: Uint8Array, signal: AbortSignal) {

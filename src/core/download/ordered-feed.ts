@@ -89,10 +89,12 @@ export class OrderedFeed {
     this.running = true;
     try {
       for (let chunk = this.pending.get(this.next); chunk; chunk = this.pending.get(this.next)) {
+        // Read the length first: the consumer may transfer the chunk's buffer, detaching it.
+        const length = chunk.byteLength;
         this.pending.delete(this.next);
-        this.next += chunk.byteLength;
+        this.next += length;
         await this.consume(chunk);
-        this.buffered -= chunk.byteLength;
+        this.buffered -= length;
         this.wake();
       }
     } catch (error) {

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { OrderedFeed } from './ordered-feed';
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+
+describe('OrderedFeed', () => {
+  it('hands chunks to the consumer in offset order, whatever order they arrive in', async () => {
+    const seen: number[] = [];
+    const feed = new OrderedFeed(async (chunk) => void seen.push(...chunk), 100);
+    feed.insert(3, bytes(3, 4));
+    feed.insert(5, bytes(5));
+    expect(seen).toEqual([]);
+    feed.insert(0, bytes(0, 1, 2));
+    await feed.consumedTo(6);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('drops bytes the consumer already has', async () => {
+    const seen: number[] = [];
+    const feed = new OrderedFeed(async (chunk) => void seen.push(...chunk), 100);
+    feed.insert(0, bytes(0, 1, 2));
+    await feed.consumedTo(3);
+    feed.insert(0, bytes(0, 1, 2, 3, 4));
+    await feed.consumedTo(5);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('holds producers while more than the limit waits out of order', async () => {
+    const feed = new OrderedFeed(async () => {}, 4);
+    feed.insert(2, bytes(2, 3, 4, 5, 6));
+    let released = false;
+    const room = feed.waitForRoom().then(() => {
+      released = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(released).toBe(false);
+    feed.insert(0, bytes(0, 1));
+    await room;
+    expect(feed.bufferedBytes).toBe(0);
+  });
+
+  it('keeps its count when the consumer transfers (detaches) the chunk buffer', async () => {
+    const feed = new OrderedFeed(async (chunk) => {
+      structuredClone(chunk.buffer, { transfer: [chunk.buffer as ArrayBuffer] });
+    }, 100);
+    feed.insert(0, bytes(1, 2, 3));
+    await feed.consumedTo(3);
+    expect(feed.bufferedBytes).toBe(0);
+  });
+
+  it('rejects waiters once the consumer failed', async () => {
+    const feed = new OrderedFeed(async () => {
+      throw new Error('disk full');
+    }, 100);
+    feed.insert(0, bytes(1));
+    await expect(feed.consumedTo(1)).rejects.toThrow('disk full');
+    await expect(feed.waitForRoom()).rejects.toThrow('disk full');
+  });
+});
