@@ -13,6 +13,7 @@ const sourceAliases = [
   { find: /^objectdrop$/, replacement: here('src/core/index.ts') },
   { find: /^objectdrop\/react$/, replacement: here('src/react/index.ts') },
   { find: /^objectdrop\/testing$/, replacement: here('src/testing/index.ts') },
+  { find: /^objectdrop\/forge$/, replacement: here('src/adapters/forge.ts') },
   { find: /^objectdrop\/react\/styles\.css$/, replacement: here('src/react/styles.css') },
 ];
 
@@ -20,6 +21,7 @@ const browserEntries = {
   index: here('src/core/index.ts'),
   react: here('src/react/index.ts'),
   testing: here('src/testing/index.ts'),
+  forge: here('src/adapters/forge.ts'),
 };
 const nodeEntries = {
   server: here('src/server/index.ts'),

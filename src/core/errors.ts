@@ -11,6 +11,8 @@ export type ObjectStoreErrorCode =
   | 'LENGTH_MISMATCH'
   | 'TOO_MANY_REQUESTS'
   | 'OBJECT_CHANGED'
+  /** The app's own authorization refused the operation (Forge resolvers' `authorize`, say). */
+  | 'FORBIDDEN'
   | 'NETWORK'
   | 'ABORTED'
   | 'TIMEOUT'

@@ -12,6 +12,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ObjectStoreErrorCode>([
   'LENGTH_MISMATCH',
   'TOO_MANY_REQUESTS',
   'OBJECT_CHANGED',
+  'FORBIDDEN',
 ]);
 
 function codeForStatus(status: number): ObjectStoreErrorCode {

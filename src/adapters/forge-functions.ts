@@ -1,0 +1,37 @@
+import type { ObjectStoreErrorCode } from '../core/errors';
+
+/** Names of the resolver functions the Forge backend invokes, one per backend method. */
+export interface ForgeFunctionKeys {
+  createUploadUrl: string;
+  createDownloadUrl: string;
+  get: string;
+  delete: string;
+  createCDNUrl: string;
+}
+
+export const DEFAULT_FORGE_FUNCTION_KEYS: Readonly<ForgeFunctionKeys> = {
+  createUploadUrl: 'objectdrop.createUploadUrl',
+  createDownloadUrl: 'objectdrop.createDownloadUrl',
+  get: 'objectdrop.get',
+  delete: 'objectdrop.delete',
+  createCDNUrl: 'objectdrop.createCDNUrl',
+};
+
+/**
+ * A failure as a resolver returns it. Errors thrown in a resolver reach the page as an untyped
+ * bridge error, so the resolvers answer `{ error }` instead and the backend rebuilds the typed error.
+ */
+export interface ForgeErrorData {
+  code: ObjectStoreErrorCode | (string & {});
+  message: string;
+  status?: number;
+  retryAfterSeconds?: number;
+}
+
+/** What the resolvers return: `{ result }` (null when not found) or `{ error }`. */
+export type ForgeResolverResult<T> = { result: T | null } | { error: ForgeErrorData };
+
+/** Drops `undefined` fields: they would cost payload bytes as `null` on some bridges. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

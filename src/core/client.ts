@@ -1,0 +1,159 @@
+import { computeChecksum } from '../checksum';
+import { callBackend, createEngineContext, type EngineContext, type Hasher } from './context';
+import { ObjectStoreError } from './errors';
+import { keyForUpload } from './keys';
+import { PRESIGNED_URL_TTL_SECONDS } from './limits';
+import type { RetryOptions, RetryPolicy } from './retry';
+import type { Transport } from './transport/types';
+import type {
+  BucketOptions,
+  ChecksumType,
+  ObjectReference,
+  ObjectStoreBackend,
+  UploadUrlBody,
+} from './types';
+import { createUploadList, type UploadList } from './upload/list';
+import { createSlots } from './upload/slots';
+import type { UploadSnapshot } from './upload/state';
+import { type UploadTask, UploadTaskImpl } from './upload/task';
+import { assertChecksumType, assertPositiveInteger, isBlob, validateUpload } from './validate';
+import { toObjectStoreError } from './with-retry';
+
+export interface ObjectStoreClientOptions {
+  /** Hands out pre-signed URLs: `createHttpBackend`, `createForgeBackend`, `createMemoryBackend` or your own. */
+  backend: ObjectStoreBackend;
+  /** Digest sent with every upload and checked after it. Default `'SHA256'`. */
+  checksumType?: ChecksumType;
+  /** PUTs in flight at once. Default `4`. */
+  concurrency?: number;
+  /** Larger files fail with `OBJECT_TOO_LARGE` before any request. Default 1 GiB (the store's limit). */
+  maxObjectSize?: number;
+  /** Retry policy options, or a policy of your own. Default: 6 attempts, 500 ms doubling to 30 s, full jitter. */
+  retry?: RetryOptions | RetryPolicy;
+  /** Sends requests to pre-signed URLs. Default: the backend's own, else XHR for uploads and fetch otherwise. */
+  transport?: Transport;
+  /** Key of an upload given no `key`. Default `defaultKeyFor`: `<uuid>/<file name>`. */
+  keyFor?: (file: Blob) => string;
+  /** Computes checksums. Default: `computeChecksum`, hashing in a pool of Web Workers. */
+  hasher?: Hasher;
+  /** How long a fresh pre-signed URL is trusted before a PUT. Default 3600 s (the seed's lifetime). */
+  urlLifetimeSeconds?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface UploadOptions {
+  /** Object key. Default: the client's `keyFor(file)`. */
+  key?: string;
+  /** Seconds after which the store deletes the object. Default: kept. */
+  ttlSeconds?: number;
+  /** Replace an object with the same key. Default `true` (the store's default). */
+  overwrite?: boolean;
+  /** Store in the CDN bucket. Default `false`. */
+  cdn?: boolean;
+  /** Stored with the object and returned on download. Default `file.type`, else `application/octet-stream`. */
+  contentType?: string;
+  /** Aborting it cancels the upload. */
+  signal?: AbortSignal;
+  /** If the store already holds these exact bytes (same checksum and size) at `key`, finish without sending. Default `false`. */
+  skipIfUnchanged?: boolean;
+}
+
+export interface ObjectStoreClient {
+  /**
+   * Queues the file: validate → hash → presign → PUT → confirm. Input found wrong before any
+   * request (`OBJECT_TOO_LARGE`, `PAYLOAD_TOO_LARGE`, `INVALID_INPUT`) gives a task that is already
+   * `failed`, so a UI lists it with its reason; only a non-Blob `file` throws.
+   */
+  upload(file: Blob, options?: UploadOptions): UploadTask;
+  /** Tasks in the order they were added. A new array whenever the list changes. */
+  readonly uploads: readonly UploadTask[];
+  /** Called on every change of the list or of any task in it. */
+  subscribe(listener: () => void): () => void;
+  /** Snapshots of `uploads`: the same array until something changes (for `useSyncExternalStore`). */
+  getSnapshot(): readonly UploadSnapshot[];
+  /** Drops finished tasks (done, failed, canceled) from the list. */
+  clearFinished(): void;
+  /** Metadata of a stored object, or `undefined`; with the client's retry and error mapping. */
+  get(key: string, options?: BucketOptions): Promise<ObjectReference | undefined>;
+  delete(key: string, options?: BucketOptions): Promise<void>;
+  /** What every operation of this client shares (for the download engine and adapters). @internal */
+  readonly context: EngineContext;
+}
+
+let nextTaskId = 0;
+
+/** A client for one backend: an upload queue with bounded concurrency and one rate-limit gate. */
+export function createObjectStore(options: ObjectStoreClientOptions): ObjectStoreClient {
+  const checksumType = options.checksumType ?? 'SHA256';
+  const concurrency = options.concurrency ?? 4;
+  assertChecksumType(checksumType);
+  assertPositiveInteger('concurrency', concurrency);
+  if (options.maxObjectSize !== undefined) assertPositiveInteger('maxObjectSize', options.maxObjectSize);
+  const context = createEngineContext({
+    backend: options.backend,
+    transport: options.transport,
+    retry: options.retry,
+    hasher: options.hasher ?? computeChecksum,
+    now: options.now,
+    urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
+  });
+  const slots = { prepare: createSlots(concurrency), transfer: createSlots(concurrency) };
+  const list: UploadList = createUploadList();
+
+  return {
+    upload(file, uploadOptions = {}) {
+      if (!isBlob(file)) throw new ObjectStoreError('INVALID_INPUT', 'upload() needs a Blob or File.');
+      let key: string = uploadOptions.key ?? '';
+      let request: Omit<UploadUrlBody, 'checksum'> = { key, length: file.size, checksumType };
+      let invalid: ObjectStoreError | undefined;
+      try {
+        key = uploadOptions.key ?? keyForUpload(file, options.keyFor);
+        request = validateUpload(
+          file,
+          { ...uploadOptions, key },
+          { checksumType, maxObjectSize: options.maxObjectSize },
+        );
+      } catch (error) {
+        invalid = toObjectStoreError(error, 'keyFor');
+        request = { ...request, key: typeof key === 'string' ? key : '' };
+      }
+      nextTaskId += 1;
+      const task = new UploadTaskImpl(
+        {
+          id: `upload-${nextTaskId}`,
+          file,
+          request,
+          skipIfUnchanged: uploadOptions.skipIfUnchanged ?? false,
+          signal: uploadOptions.signal,
+          invalid,
+        },
+        context,
+        slots,
+      );
+      list.add(task);
+      task.start();
+      return task;
+    },
+    get uploads() {
+      return list.tasks;
+    },
+    subscribe: list.subscribe,
+    getSnapshot: list.getSnapshot,
+    clearFinished: list.clearFinished,
+    get: (key, request = {}) =>
+      callBackend(context, `get("${key}")`, (signal) => context.backend.get(key, { ...request, signal }), {
+        signal: request.signal,
+      }),
+    delete: (key, request = {}) =>
+      callBackend(
+        context,
+        `delete("${key}")`,
+        (signal) => context.backend.delete(key, { ...request, signal }),
+        {
+          signal: request.signal,
+        },
+      ),
+    context,
+  };
+}

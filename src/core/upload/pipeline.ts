@@ -1,0 +1,202 @@
+import type { EngineContext } from '../context';
+import { callBackend } from '../context';
+import { isObjectStoreError, ObjectStoreError } from '../errors';
+import { errorFromResponse } from '../http-errors';
+import { DEFAULT_CONTENT_TYPE } from '../limits';
+import type { ObjectReference, PresignedUrlResponse, UploadUrlBody } from '../types';
+import { toObjectStoreError, withRetry } from '../with-retry';
+import type { Release, Slots } from './slots';
+import { createSpeedMeter } from './speed';
+import type { UploadAction } from './state';
+
+/** A pre-signed URL and when it was handed out: the store does not say when it expires. */
+interface IssuedUrl {
+  readonly response: PresignedUrlResponse;
+  readonly issuedAt: number;
+}
+
+/**
+ * What one upload carries between runs. A paused or failed task keeps its checksum (hashing
+ * again would read the whole file) and its URL while fresh. The URL never leaves this object.
+ */
+export interface UploadJob {
+  readonly file: Blob;
+  readonly request: Omit<UploadUrlBody, 'checksum'>;
+  readonly skipIfUnchanged: boolean;
+  checksum?: string;
+  url?: IssuedUrl;
+  /** Replaced for each run, so a stopped run's late events are dropped. */
+  dispatch: (action: UploadAction) => void;
+}
+
+export interface UploadSlots {
+  /** Hashing and presigning run ahead of the transfers, bounded so the look-ahead stays short. */
+  readonly prepare: Slots;
+  /** `concurrency`: PUTs in flight. */
+  readonly transfer: Slots;
+}
+
+/** A URL is refreshed before a PUT when less than this share of its life is left. */
+const EXPIRY_MARGIN = 0.1;
+const MAX_EXPIRY_MARGIN_MS = 60_000;
+
+function isFresh(context: EngineContext, url: IssuedUrl | undefined): url is IssuedUrl {
+  if (!url) return false;
+  const margin = Math.min(MAX_EXPIRY_MARGIN_MS, context.urlLifetimeMs * EXPIRY_MARGIN);
+  return context.now() - url.issuedAt < context.urlLifetimeMs - margin;
+}
+
+async function hash(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<string> {
+  job.dispatch({ type: 'hashing' });
+  try {
+    const checksum = await context.hasher(job.file, job.request.checksumType, {
+      signal,
+      onProgress: (hashed) => job.dispatch({ type: 'hashProgress', hashed }),
+    });
+    job.dispatch({ type: 'hashed', checksum });
+    return checksum;
+  } catch (error) {
+    if (signal.aborted || isObjectStoreError(error)) throw toObjectStoreError(error, 'Hashing', signal);
+    throw new ObjectStoreError('INVALID_INPUT', 'The file could not be read to compute its checksum.', {
+      cause: error,
+      retryable: false,
+    });
+  }
+}
+
+function bodyOf(job: UploadJob): UploadUrlBody {
+  return { ...job.request, checksum: job.checksum! };
+}
+
+async function presign(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<IssuedUrl> {
+  job.dispatch({ type: 'presigning' });
+  const response = await callBackend(
+    context,
+    'Creating an upload URL',
+    (s) => context.backend.createUploadUrl(bodyOf(job), { signal: s }),
+    {
+      signal,
+      onRetry: (error, delay) => job.dispatch({ type: 'retrying', at: context.now() + delay, error }),
+    },
+  );
+  if (!response || typeof response.url !== 'string')
+    throw new ObjectStoreError('BACKEND', 'createUploadUrl returned no URL.', { retryable: false });
+  return { response, issuedAt: context.now() };
+}
+
+function matches(job: UploadJob, stored: ObjectReference): boolean {
+  if (stored.size !== job.file.size) return false;
+  if (stored.checksumType !== undefined && stored.checksumType !== job.request.checksumType) return false;
+  return stored.checksum === job.checksum;
+}
+
+function getStored(job: UploadJob, context: EngineContext, signal: AbortSignal, what: string) {
+  return callBackend(
+    context,
+    what,
+    (s) => context.backend.get(job.request.key, { signal: s, cdn: job.request.cdn }),
+    {
+      signal,
+    },
+  );
+}
+
+function reference(job: UploadJob, stored: ObjectReference): ObjectReference {
+  return { ...stored, checksumType: stored.checksumType ?? job.request.checksumType };
+}
+
+/** One PUT of the whole file; a non-2xx answer becomes the store's error. */
+async function put(
+  job: UploadJob,
+  context: EngineContext,
+  url: IssuedUrl,
+  signal: AbortSignal,
+): Promise<void> {
+  const meter = createSpeedMeter();
+  job.dispatch({ type: 'uploading' });
+  meter.reset(context.now());
+  const response = await context.transport.send({
+    method: 'PUT',
+    url: url.response.url,
+    headers: { 'content-type': job.request.contentType ?? DEFAULT_CONTENT_TYPE, ...url.response.headers },
+    body: job.file,
+    signal,
+    onUploadProgress: (loaded) =>
+      job.dispatch({ type: 'progress', loaded, bytesPerSecond: meter.sample(loaded, context.now()) }),
+  });
+  if (response.status >= 200 && response.status < 300) return;
+  const text = await response.text().catch(() => '');
+  throw errorFromResponse(response.status, text, response.headers);
+}
+
+async function transfer(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<void> {
+  await withRetry(
+    async () => {
+      if (!isFresh(context, job.url)) job.url = await presign(job, context, signal);
+      await put(job, context, job.url, signal);
+    },
+    {
+      retry: context.retry,
+      gate: context.gate,
+      signal,
+      what: 'Upload',
+      recover: (error) => {
+        if (error.code !== 'URL_EXPIRED' && error.code !== 'SIGNATURE_INVALID') return false;
+        job.url = undefined;
+        return true;
+      },
+      onRetry: (error, delay) => job.dispatch({ type: 'retrying', at: context.now() + delay, error }),
+    },
+  );
+}
+
+/**
+ * hash → (skip if unchanged) → presign → wait for a transfer slot → PUT → confirm by `get`.
+ * Hashing and presigning of queued files overlap the transfers of earlier ones; the transfer
+ * slot is held only for the PUT. Rejects with `ABORTED` when `signal` fires, wherever it is.
+ */
+export async function runUpload(
+  job: UploadJob,
+  context: EngineContext,
+  slots: UploadSlots,
+  signal: AbortSignal,
+): Promise<{ object: ObjectReference; skipped: boolean }> {
+  let releasePrepare: Release | undefined;
+  try {
+    releasePrepare = await slots.prepare.acquire(signal);
+    job.checksum ??= await hash(job, context, signal);
+    if (job.skipIfUnchanged) {
+      const stored = await getStored(job, context, signal, 'Looking up the stored object');
+      if (stored && matches(job, stored)) return { object: reference(job, stored), skipped: true };
+    }
+    if (!isFresh(context, job.url)) job.url = await presign(job, context, signal);
+    if (!slots.transfer.free) job.dispatch({ type: 'queued' });
+    const releaseTransfer = await slots.transfer.acquire(signal);
+    releasePrepare();
+    try {
+      await transfer(job, context, signal);
+    } finally {
+      releaseTransfer();
+    }
+    job.url = undefined;
+    job.dispatch({ type: 'finalizing' });
+    const stored = await getStored(job, context, signal, 'Confirming the upload');
+    if (!stored)
+      throw new ObjectStoreError(
+        'NOT_FOUND',
+        `The store accepted the upload but has no object "${job.request.key}".`,
+        {
+          retryable: false,
+        },
+      );
+    if (!matches(job, stored))
+      throw new ObjectStoreError(
+        'CHECKSUM_MISMATCH',
+        `The stored object "${job.request.key}" (${stored.size} bytes, ${stored.checksum}) is not the file sent (${job.file.size} bytes, ${job.checksum}).`,
+        { retryable: false },
+      );
+    return { object: reference(job, stored), skipped: false };
+  } finally {
+    releasePrepare?.();
+  }
+}

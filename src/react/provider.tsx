@@ -1,0 +1,78 @@
+import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
+import { type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import type { ObjectStoreBackend } from '../core/types';
+import { ObjectStoreContext, type ObjectStoreContextValue, type TaskInfo } from './context';
+import { type CreateObjectStoreOptions, createObjectStore } from './engine';
+import type { DownloadTask, ObjectStoreClient, UploadTask } from './engine-types';
+import { createIdSet } from './id-set';
+import { type Messages, mergeMessages } from './messages';
+import { metadataKeys } from './query-keys';
+
+export interface ObjectStoreProviderProps {
+  /** Where pre-signed URLs come from. Read once, at mount. Ignored when `client` is given. */
+  backend?: ObjectStoreBackend;
+  /** An existing core client (from `createObjectStore`), shared with code outside React. */
+  client?: ObjectStoreClient;
+  /** Default: the QueryClient of a `QueryClientProvider` above, else one of our own. */
+  queryClient?: QueryClient;
+  /** Options of `createObjectStore` besides `backend`. Read once, at mount. */
+  options?: Omit<CreateObjectStoreOptions, 'backend'>;
+  /** Overrides of the components' strings. */
+  messages?: Partial<Messages>;
+  /** BCP 47 locale for sizes, percentages and times. Default: the user's. */
+  locale?: string;
+  children?: ReactNode;
+}
+
+export function ObjectStoreProvider(props: ObjectStoreProviderProps) {
+  const { backend, client: given, queryClient, options, messages, locale, children } = props;
+  const outerQueryClient = useContext(QueryClientContext);
+  const [client] = useState(() => {
+    if (given) return given;
+    if (!backend) throw new TypeError('<ObjectStoreProvider> needs a `backend` or a `client`.');
+    return createObjectStore({ ...options, backend });
+  });
+  const [ownQueryClient] = useState(() => (queryClient || outerQueryClient ? undefined : new QueryClient()));
+  const activeQueryClient = queryClient ?? outerQueryClient ?? ownQueryClient!;
+  const [taskInfo] = useState(() => new WeakMap<UploadTask | DownloadTask, TaskInfo>());
+  const [removed] = useState(createIdSet);
+  const value = useMemo<ObjectStoreContextValue>(
+    () => ({ client, messages: mergeMessages(messages), locale, taskInfo, removed }),
+    [client, messages, locale, taskInfo, removed],
+  );
+
+  useEffect(() => syncFinishedUploads(value, activeQueryClient), [value, activeQueryClient]);
+
+  const tree = <ObjectStoreContext.Provider value={value}>{children}</ObjectStoreContext.Provider>;
+  if (activeQueryClient === outerQueryClient) return tree;
+  return <QueryClientProvider client={activeQueryClient}>{tree}</QueryClientProvider>;
+}
+
+/** Uploads that finish put their `ObjectReference` into the metadata cache. Returns the cleanup. */
+function syncFinishedUploads(context: ObjectStoreContextValue, queryClient: QueryClient): () => void {
+  const { client, taskInfo } = context;
+  const watched = new Map<UploadTask, () => void>();
+  const settle = (task: UploadTask) => {
+    const { status, object } = task.getSnapshot();
+    if (status !== 'done' || !object) return;
+    const info = taskInfo.get(task);
+    if (info) queryClient.setQueryData(metadataKeys.object(object.key, info.cdn), object);
+    else void queryClient.invalidateQueries({ queryKey: metadataKeys.key(object.key) });
+  };
+  const watch = () => {
+    for (const task of client.uploads) {
+      if (watched.has(task)) continue;
+      watched.set(
+        task,
+        task.subscribe(() => settle(task)),
+      );
+      settle(task);
+    }
+  };
+  watch();
+  const unsubscribe = client.subscribe(watch);
+  return () => {
+    unsubscribe();
+    for (const stop of watched.values()) stop();
+  };
+}

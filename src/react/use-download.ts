@@ -1,0 +1,131 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { ObjectStoreError } from '../core/errors';
+import { rememberTask, useObjectStoreContext } from './context';
+import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './engine-types';
+import { progressOf } from './format';
+import { isActive, isSettled } from './status';
+import { useDownloadTasks, useTaskSnapshots } from './use-tasks';
+
+export interface UseDownloadOptions extends Omit<DownloadOptions, 'signal' | 'fileName'> {
+  /** List only the downloads this hook started. Default `false`: every download of the provider's client. */
+  own?: boolean;
+}
+
+export interface DownloadItem extends DownloadSnapshot {
+  id: string;
+  key: string;
+  name: string;
+  /** 0–1, or undefined while the size is unknown. */
+  progress: number | undefined;
+  speed: number;
+  task: DownloadTask;
+}
+
+export interface UseDownloadResult {
+  download(key: string, options?: DownloadOptions): DownloadTask;
+  items: readonly DownloadItem[];
+  cancel(id: string): void;
+  pause(id: string): void;
+  resume(id: string): void;
+  /** Re-runs a failed download (a new task when the engine's task cannot retry). */
+  retry(id: string): void;
+  remove(id: string): void;
+  clear(): void;
+  progress: number;
+  isDownloading: boolean;
+}
+
+/** The last path segment of a key: what a saved file is called by default. */
+export function fileNameOf(key: string): string {
+  return key.split('/').filter(Boolean).pop() ?? key;
+}
+
+export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult {
+  const context = useObjectStoreContext();
+  const { own = false, ...defaults } = options;
+  const allTasks = useDownloadTasks();
+  const [ownIds, setOwnIds] = useState<ReadonlySet<string>>(() => new Set());
+  const tasks = useMemo(
+    () => (own ? allTasks.filter((task) => ownIds.has(task.id)) : allTasks),
+    [own, allTasks, ownIds],
+  );
+  const snapshots = useTaskSnapshots(tasks);
+  // The latest defaults, read when a transfer starts, so callers may pass a fresh object each render.
+  const defaultsRef = useRef(defaults);
+  defaultsRef.current = defaults;
+
+  const items = useMemo(
+    () =>
+      tasks.map((task, index): DownloadItem => {
+        const snapshot = snapshots[index] ?? task.getSnapshot();
+        return {
+          ...snapshot,
+          id: task.id,
+          key: task.key,
+          name: context.taskInfo.get(task)?.name ?? fileNameOf(task.key),
+          progress: snapshot.status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total),
+          speed: snapshot.bytesPerSecond,
+          task,
+        };
+      }),
+    [tasks, snapshots, context],
+  );
+
+  const download = useCallback(
+    (key: string, perCall?: DownloadOptions) => {
+      const { client } = context;
+      if (!client.download) {
+        throw new ObjectStoreError('INVALID_INPUT', 'This client has no download engine.');
+      }
+      const merged = { ...defaultsRef.current, ...perCall };
+      const task = client.download(key, merged);
+      rememberTask(context, task, { name: merged.fileName ?? fileNameOf(key), cdn: merged.cdn ?? false });
+      if (own) setOwnIds((ids) => new Set([...ids, task.id]));
+      return task;
+    },
+    [context, own],
+  );
+
+  const find = useCallback((id: string) => tasks.find((task) => task.id === id), [tasks]);
+  const remove = useCallback(
+    (id: string) => {
+      const task = find(id);
+      if (task && !isSettled(task.getSnapshot().status)) task.cancel();
+      context.removed.add([id]);
+    },
+    [find, context],
+  );
+  const retry = useCallback(
+    (id: string) => {
+      const task = find(id);
+      if (!task) return;
+      if (task.retry) return task.retry();
+      const info = context.taskInfo.get(task);
+      context.removed.add([id]);
+      download(task.key, { fileName: info?.name, cdn: info?.cdn });
+    },
+    [find, context, download],
+  );
+  const clear = useCallback(() => {
+    context.removed.add(tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id));
+  }, [tasks, context]);
+
+  const totals = items.reduce(
+    (sum, item) =>
+      item.status === 'canceled' ? sum : { loaded: sum.loaded + item.loaded, total: sum.total + item.total },
+    { loaded: 0, total: 0 },
+  );
+
+  return {
+    download,
+    items,
+    cancel: (id) => find(id)?.cancel(),
+    pause: (id) => find(id)?.pause(),
+    resume: (id) => find(id)?.resume(),
+    retry,
+    remove,
+    clear,
+    progress: progressOf(totals.loaded, totals.total) ?? 0,
+    isDownloading: items.some((item) => isActive(item.status)),
+  };
+}

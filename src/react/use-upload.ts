@@ -1,0 +1,145 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { describeUpload, type ObjectStoreContextValue, rememberTask, useObjectStoreContext } from './context';
+import type { UploadOptions, UploadSnapshot, UploadTask } from './engine-types';
+import { progressOf } from './format';
+import { isActive, isSettled } from './status';
+import { useTaskSnapshots, useUploadTasks } from './use-tasks';
+
+export interface UseUploadOptions extends Omit<UploadOptions, 'key' | 'signal'> {
+  /** List only the uploads this hook started. Default `false`: every upload of the provider's client. */
+  own?: boolean;
+}
+
+export interface UploadItem extends UploadSnapshot {
+  id: string;
+  key: string;
+  name: string;
+  type: string;
+  size: number | undefined;
+  /** 0–1, or undefined while the size is unknown. */
+  progress: number | undefined;
+  /** Same as `bytesPerSecond`. */
+  speed: number;
+  task: UploadTask;
+}
+
+export type PerFileUploadOptions = UploadOptions | ((file: Blob, index: number) => UploadOptions | undefined);
+
+export interface UseUploadResult {
+  /** Starts one upload per file (the engine queues them); returns the tasks. */
+  upload(files: Blob | Iterable<Blob> | ArrayLike<Blob>, options?: PerFileUploadOptions): UploadTask[];
+  items: readonly UploadItem[];
+  cancel(id: string): void;
+  pause(id: string): void;
+  resume(id: string): void;
+  retry(id: string): void;
+  /** Takes the item off the lists (canceling it first if it is still running). */
+  remove(id: string): void;
+  /** Takes every finished (done, failed or canceled) item off the lists. */
+  clear(): void;
+  /** Bytes sent over bytes to send, 0–1, across the listed uploads that are not canceled. */
+  progress: number;
+  isUploading: boolean;
+}
+
+export function toFiles(files: Blob | Iterable<Blob> | ArrayLike<Blob>): Blob[] {
+  if (files instanceof Blob) return [files];
+  return Array.from(files as ArrayLike<Blob>);
+}
+
+/** Hands each file to the engine, remembering its name, type and size for the lists. */
+export function startUploads(
+  context: ObjectStoreContextValue,
+  files: readonly Blob[],
+  defaults: UploadOptions = {},
+  perFile?: PerFileUploadOptions,
+): UploadTask[] {
+  return files.map((file, index) => {
+    const fileOptions = typeof perFile === 'function' ? perFile(file, index) : perFile;
+    const merged = { ...defaults, ...fileOptions };
+    const task = context.client.upload(file, merged);
+    rememberTask(context, task, {
+      name: (file as File).name || task.key,
+      type: file.type,
+      size: file.size,
+      cdn: merged.cdn ?? false,
+    });
+    return task;
+  });
+}
+
+export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
+  const context = useObjectStoreContext();
+  const { own = false, ...defaults } = options;
+  const allTasks = useUploadTasks();
+  const [ownIds, setOwnIds] = useState<ReadonlySet<string>>(() => new Set());
+  const tasks = useMemo(
+    () => (own ? allTasks.filter((task) => ownIds.has(task.id)) : allTasks),
+    [own, allTasks, ownIds],
+  );
+  const snapshots = useTaskSnapshots(tasks);
+  // The latest defaults, read when a transfer starts, so callers may pass a fresh object each render.
+  const defaultsRef = useRef(defaults);
+  defaultsRef.current = defaults;
+
+  const items = useMemo(
+    () =>
+      tasks.map((task, index): UploadItem => {
+        const snapshot = snapshots[index] ?? task.getSnapshot();
+        const info = describeUpload(context, task);
+        return {
+          ...snapshot,
+          id: task.id,
+          key: task.key,
+          name: info.name,
+          type: info.type,
+          size: info.size ?? snapshot.total,
+          progress: snapshot.status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total),
+          speed: snapshot.bytesPerSecond,
+          task,
+        };
+      }),
+    [tasks, snapshots, context],
+  );
+
+  const upload = useCallback(
+    (files: Blob | Iterable<Blob> | ArrayLike<Blob>, perFile?: PerFileUploadOptions) => {
+      const started = startUploads(context, toFiles(files), defaultsRef.current, perFile);
+      if (own) setOwnIds((ids) => new Set([...ids, ...started.map((task) => task.id)]));
+      return started;
+    },
+    [context, own],
+  );
+
+  const find = useCallback((id: string) => tasks.find((task) => task.id === id), [tasks]);
+  const remove = useCallback(
+    (id: string) => {
+      const task = find(id);
+      if (task && !isSettled(task.getSnapshot().status)) task.cancel();
+      context.removed.add([id]);
+    },
+    [find, context],
+  );
+  const clear = useCallback(() => {
+    context.removed.add(tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id));
+  }, [tasks, context]);
+
+  const totals = items.reduce(
+    (sum, item) =>
+      item.status === 'canceled' ? sum : { loaded: sum.loaded + item.loaded, total: sum.total + item.total },
+    { loaded: 0, total: 0 },
+  );
+
+  return {
+    upload,
+    items,
+    cancel: (id) => find(id)?.cancel(),
+    pause: (id) => find(id)?.pause(),
+    resume: (id) => find(id)?.resume(),
+    retry: (id) => find(id)?.retry(),
+    remove,
+    clear,
+    progress: progressOf(totals.loaded, totals.total) ?? 0,
+    isUploading: items.some((item) => isActive(item.status)),
+  };
+}

@@ -1,0 +1,426 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isObjectStoreError, ObjectStoreError } from '../core/errors';
+import type { UploadUrlBody } from '../core/types';
+import { createFaultController, type FaultController } from './faults';
+import { DEFAULT_STORE_LIMITS, type StoreLimits } from './limits';
+import type { LocalObjectStore, OpenedObject } from './local-store';
+import { parseRange } from './range';
+import { createRateLimiter } from './rate-limit';
+import type { ObjectStore } from './store';
+import { checkCdnTtl, checkKey, checkOptionalBoolean, invalid } from './validate';
+
+/** The demo page's origins (`npm start`). */
+export const DEFAULT_CORS_ORIGINS: readonly string[] = ['http://127.0.0.1:5173', 'http://localhost:5173'];
+
+export interface ObjectStoreHandlerOptions {
+  /** Origins allowed to call the API and the URLs; `'*'` allows any. Default: the demo's origins. */
+  corsOrigins?: readonly string[];
+  /** Serve `GET|POST /_admin/faults` and `POST /_admin/reset`. Never enable in production. Default `false`. */
+  admin?: boolean;
+  /** Limits the handler enforces. Default: the store's own (`store.limits`), else the documented ones. */
+  limits?: Partial<StoreLimits>;
+  /** Fault injection. Default: the store's controller (`store.faults`), else a fresh one. */
+  faults?: FaultController;
+  /** Clock for the rate limits, epoch ms. Default: the store's `now`, else `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * A node:http request listener, also an Express/Connect middleware: requests it does not serve
+ * go to `next` (or get a 404 without one). Mount it where the store's `baseUrl` points, and
+ * before any body parser: it reads the API bodies itself, to enforce the size limit first.
+ */
+export type ObjectStoreHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
+
+const API_PREFIX = '/api/v1/';
+const PRESIGN_PATHS: ReadonlySet<string> = new Set([
+  'upload-url',
+  'public-upload-url',
+  'download-url',
+  'public-download-url',
+  'cdn-url',
+]);
+const EXPOSED_HEADERS =
+  'ETag, Content-Range, Content-Length, Accept-Ranges, Retry-After, Last-Modified, Content-Type';
+const ADMIN_BODY_LIMIT = 16 * 1024;
+
+function isLocalStore(store: ObjectStore): store is LocalObjectStore {
+  return typeof (store as Partial<LocalObjectStore>).authorize === 'function';
+}
+
+function statusOf(error: ObjectStoreError): number {
+  if (error.status) return error.status;
+  switch (error.code) {
+    case 'NOT_FOUND':
+      return 404;
+    case 'OBJECT_EXISTS':
+      return 409;
+    case 'SIGNATURE_INVALID':
+    case 'URL_EXPIRED':
+      return 403;
+    case 'PAYLOAD_TOO_LARGE':
+    case 'OBJECT_TOO_LARGE':
+      return 413;
+    case 'TOO_MANY_REQUESTS':
+      return 429;
+    case 'OBJECT_CHANGED':
+      return 412;
+    default:
+      return error.code === 'BACKEND' ? 502 : 400;
+  }
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    ...(text ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (isObjectStoreError(error)) {
+    const headers: Record<string, string> =
+      error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
+    sendJson(res, statusOf(error), { code: error.code, message: error.message }, headers);
+    return;
+  }
+  console.error('objectdrop store: unexpected error', error);
+  sendJson(res, 500, { code: 'INTERNAL_ERROR', message: 'The store failed; see its log.' });
+}
+
+/** Reads a JSON body, refusing more than `max` bytes before parsing anything. */
+async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+  const tooLarge = () =>
+    new ObjectStoreError('PAYLOAD_TOO_LARGE', `The request body exceeds ${max} bytes.`, { status: 413 });
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw invalid('body', 'is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid('body', 'is not valid JSON.');
+  }
+}
+
+function asRecord(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('body', 'must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+/** The HTTP face of an `ObjectStore`: the JSON API of the design, plus the local store's data URLs. */
+export function createObjectStoreHandler(
+  store: ObjectStore,
+  options: ObjectStoreHandlerOptions = {},
+): ObjectStoreHandler {
+  const local = isLocalStore(store) ? store : undefined;
+  const limits: StoreLimits = { ...DEFAULT_STORE_LIMITS, ...local?.limits, ...options.limits };
+  const faults = options.faults ?? local?.faults ?? createFaultController();
+  const now = options.now ?? local?.now ?? Date.now;
+  const origins = new Set(options.corsOrigins ?? DEFAULT_CORS_ORIGINS);
+  const perMinute = createRateLimiter(60_000, () => limits.requestsPerMinute);
+  const perSecond = createRateLimiter(1000, () => limits.presignsPerSecond);
+
+  function cors(req: IncomingMessage, res: ServerResponse): void {
+    const origin = req.headers.origin;
+    if (!origin) return;
+    if (origins.has('*')) res.setHeader('Access-Control-Allow-Origin', '*');
+    else if (origins.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    } else return;
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+  }
+
+  function preflight(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, PUT, POST, OPTIONS');
+    const asked = req.headers['access-control-request-headers'];
+    res.setHeader(
+      'Access-Control-Allow-Headers',
+      asked || 'Content-Type, Range, If-Range, If-Match, If-None-Match, X-Installation-Id',
+    );
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.writeHead(204, { 'Content-Length': '0' });
+    res.end();
+  }
+
+  function tooMany(seconds: number, message: string): ObjectStoreError {
+    return new ObjectStoreError('TOO_MANY_REQUESTS', message, { status: 429, retryAfterSeconds: seconds });
+  }
+
+  /** Injected latency, 503s and 429s: what every API and data request goes through first. */
+  async function injectFaults(): Promise<void> {
+    const settings = faults.get();
+    if (settings.latencyMs) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+    if (faults.roll(settings.errorRate))
+      throw new ObjectStoreError('BACKEND', 'Injected fault: service unavailable.', { status: 503 });
+    if (faults.roll(settings.rateLimitRate))
+      throw tooMany(settings.retryAfterSeconds ?? 1, 'Injected fault: too many requests.');
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, operation: string): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST, OPTIONS');
+      throw new ObjectStoreError('INVALID_REQUEST', `${operation}: use POST.`, { status: 405 });
+    }
+    const installation = String(req.headers['x-installation-id'] ?? 'default');
+    const at = now();
+    const waitMinute = perMinute.hit(installation, at);
+    if (waitMinute !== undefined)
+      throw tooMany(
+        waitMinute,
+        `More than ${limits.requestsPerMinute} requests per minute for this installation.`,
+      );
+    if (PRESIGN_PATHS.has(operation)) {
+      const waitSecond = perSecond.hit(installation, at);
+      if (waitSecond !== undefined)
+        throw tooMany(
+          waitSecond,
+          `More than ${limits.presignsPerSecond} pre-signed URLs per second for this installation.`,
+        );
+    }
+    const body = asRecord(await readJson(req, limits.maxRequestBytes));
+    switch (operation) {
+      case 'metadata': {
+        const reference = await store.get(checkKey(body.key), { cdn: checkOptionalBoolean(body.cdn, 'cdn') });
+        if (!reference) throw new ObjectStoreError('NOT_FOUND', 'No object with this key.', { status: 404 });
+        return sendJson(res, 200, reference);
+      }
+      case 'delete':
+        await store.delete(checkKey(body.key), { cdn: checkOptionalBoolean(body.cdn, 'cdn') });
+        return sendJson(res, 204, undefined);
+      case 'upload-url':
+        return sendJson(res, 200, await store.createUploadUrl(body as unknown as UploadUrlBody));
+      case 'public-upload-url':
+        return sendJson(res, 200, await store.createPublicUploadUrl(body as unknown as UploadUrlBody));
+      case 'download-url':
+      case 'public-download-url': {
+        const key = checkKey(body.key);
+        const cdn = checkOptionalBoolean(body.cdn, 'cdn');
+        const url =
+          operation === 'download-url'
+            ? await store.createDownloadUrl(key, { cdn })
+            : await store.createPublicDownloadUrl(key, { cdn });
+        if (!url) throw new ObjectStoreError('NOT_FOUND', 'No object with this key.', { status: 404 });
+        return sendJson(res, 200, url);
+      }
+      case 'cdn-url': {
+        const url = await store.createCDNUrl(checkKey(body.key), {
+          ttlSeconds: checkCdnTtl(body.ttlSeconds),
+        });
+        if (!url)
+          throw new ObjectStoreError('NOT_FOUND', 'No object with this key in the CDN bucket.', {
+            status: 404,
+          });
+        return sendJson(res, 200, url);
+      }
+      default:
+        throw new ObjectStoreError('NOT_FOUND', `No API operation ${JSON.stringify(operation)}.`, {
+          status: 404,
+        });
+    }
+  }
+
+  async function upload(store: LocalObjectStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const grant = store.authorize('PUT', req.url ?? '/');
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) !== grant.length)
+      throw new ObjectStoreError(
+        'LENGTH_MISMATCH',
+        `Content-Length is ${declared}; the URL was signed for ${grant.length} bytes.`,
+        { status: 400 },
+      );
+    const dropAfter = faults.get().dropUploadAfterBytes;
+    let body: Readable = req;
+    if (dropAfter !== undefined) {
+      // Only on this path: the counting hop costs throughput.
+      let received = 0;
+      const counter = new PassThrough({ highWaterMark: 1024 * 1024 });
+      counter.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received >= dropAfter && received - chunk.length < dropAfter && faults.takeDrop())
+          req.socket.destroy();
+      });
+      pipeline(req, counter).catch(() => undefined);
+      body = counter;
+    }
+    const reference = await store.receive(grant, body, req.headers['content-type']);
+    sendJson(res, 200, reference, { ETag: `"${reference.currentVersion}"` });
+  }
+
+  async function download(store: LocalObjectStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const grant = store.authorize('GET', req.url ?? '/');
+    const opened = await store.open(grant.bucket, grant.key);
+    if (!opened) throw new ObjectStoreError('NOT_FOUND', 'No object with this key.', { status: 404 });
+    try {
+      await sendObject(req, res, opened, grant.cacheSeconds);
+    } finally {
+      await opened.handle.close().catch(() => undefined);
+    }
+  }
+
+  async function sendObject(
+    req: IncomingMessage,
+    res: ServerResponse,
+    opened: OpenedObject,
+    cacheSeconds: number | undefined,
+  ): Promise<void> {
+    const { reference, size } = opened;
+    const etag = `"${reference.currentVersion}"`;
+    const lastModified = new Date(opened.updatedAtMs).toUTCString();
+    res.setHeader('ETag', etag);
+    res.setHeader('Last-Modified', lastModified);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader(
+      'Cache-Control',
+      cacheSeconds === undefined ? 'private, no-cache' : `public, max-age=${cacheSeconds}`,
+    );
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch && ifMatch.trim() !== '*' && !ifMatch.split(',').some((tag) => tag.trim() === etag))
+      throw new ObjectStoreError('OBJECT_CHANGED', 'The object changed (If-Match failed).', { status: 412 });
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+    const ifRange = req.headers['if-range'];
+    const rangeHeader =
+      ifRange && ifRange !== etag && ifRange !== lastModified ? undefined : req.headers.range;
+    const range = parseRange(rangeHeader, size);
+    if (range.kind === 'unsatisfiable') {
+      res.setHeader('Content-Range', `bytes */${size}`);
+      throw new ObjectStoreError('INVALID_REQUEST', `The range is outside the object's ${size} bytes.`, {
+        status: 416,
+      });
+    }
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.end : size - 1;
+    const headers: Record<string, string> = {
+      'Content-Type': reference.contentType ?? 'application/octet-stream',
+      'Content-Length': String(end - start + 1),
+    };
+    if (range.kind === 'partial') headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+    res.writeHead(range.kind === 'partial' ? 206 : 200, headers);
+    if (req.method === 'HEAD' || size === 0) {
+      res.end();
+      return;
+    }
+    const source = opened.handle.createReadStream({
+      start,
+      end,
+      highWaterMark: 1024 * 1024,
+      autoClose: false,
+    });
+    const { dropDownloadAfterBytes: dropAfter, corruptDownload } = faults.get();
+    if (dropAfter === undefined && !corruptDownload) {
+      await pipeline(source, res).catch(() => undefined);
+      return;
+    }
+    await sendWithFaults(source, res, dropAfter, corruptDownload === true);
+  }
+
+  async function sendWithFaults(
+    source: Readable,
+    res: ServerResponse,
+    dropAfter: number | undefined,
+    corrupt: boolean,
+  ): Promise<void> {
+    let sent = 0;
+    try {
+      for await (const read of source as AsyncIterable<Buffer>) {
+        let chunk = read;
+        if (corrupt && sent === 0 && chunk.length > 0) {
+          chunk = Buffer.from(chunk);
+          chunk[0] = chunk[0]! ^ 0xff;
+        }
+        if (dropAfter !== undefined && sent + chunk.length >= dropAfter && faults.takeDrop()) {
+          // Hand the bytes before the cut to the kernel, then reset: the client sees a short body.
+          res.write(chunk.subarray(0, dropAfter - sent), () => res.destroy());
+          return;
+        }
+        sent += chunk.length;
+        if (!res.write(chunk))
+          await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+        if (res.destroyed) return;
+      }
+      res.end();
+    } finally {
+      source.destroy();
+    }
+  }
+
+  async function adminRequest(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/_admin/faults' && req.method === 'GET') return sendJson(res, 200, faults.get());
+    if (path === '/_admin/faults' && req.method === 'POST')
+      return sendJson(res, 200, faults.set(asRecord(await readJson(req, ADMIN_BODY_LIMIT))));
+    if (path === '/_admin/reset' && req.method === 'POST') {
+      faults.reset();
+      perMinute.reset();
+      perSecond.reset();
+      return sendJson(res, 200, faults.get());
+    }
+    throw new ObjectStoreError('NOT_FOUND', `No admin endpoint ${req.method} ${path}.`, { status: 404 });
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const isApi = path.startsWith(API_PREFIX);
+    const isData = local !== undefined && path.startsWith('/objects/');
+    const isAdmin = options.admin === true && path.startsWith('/_admin/');
+    if (!isApi && !isData && !isAdmin) {
+      if (next) return next();
+      cors(req, res);
+      return sendError(res, new ObjectStoreError('NOT_FOUND', `Nothing at ${path}.`, { status: 404 }));
+    }
+    cors(req, res);
+    if (req.method === 'OPTIONS') return preflight(req, res);
+    try {
+      if (isAdmin) return await adminRequest(req, res, path);
+      await injectFaults();
+      if (isApi) return await api(req, res, path.slice(API_PREFIX.length));
+      if (req.method === 'PUT') return await upload(local!, req, res);
+      if (req.method === 'GET' || req.method === 'HEAD') return await download(local!, req, res);
+      res.setHeader('Allow', 'GET, HEAD, PUT, OPTIONS');
+      throw new ObjectStoreError('INVALID_REQUEST', `${req.method} is not allowed on object URLs.`, {
+        status: 405,
+      });
+    } catch (error) {
+      sendError(res, error);
+    } finally {
+      // A refused PUT may not have read its body: drain it so the client can read our answer.
+      if (!req.readableEnded && !req.destroyed) req.resume();
+    }
+  }
+
+  return (req, res, next) => {
+    serve(req, res, next).catch((error) => sendError(res, error));
+  };
+}

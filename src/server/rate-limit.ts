@@ -1,0 +1,20 @@
+/** Fixed-window counters per installation: cheap, and exact enough for a development store. */
+export function createRateLimiter(windowMs: number, max: () => number) {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    /** Counts one request; returns the seconds to wait when over the limit, else `undefined`. */
+    hit(installation: string, nowMs: number): number | undefined {
+      let window = windows.get(installation);
+      if (!window || nowMs - window.start >= windowMs) {
+        window = { start: nowMs, count: 0 };
+        windows.set(installation, window);
+      }
+      window.count++;
+      if (window.count <= max()) return undefined;
+      return Math.max(1, Math.ceil((window.start + windowMs - nowMs) / 1000));
+    },
+    reset(): void {
+      windows.clear();
+    },
+  };
+}

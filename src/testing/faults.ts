@@ -1,0 +1,113 @@
+import { abortError, ObjectStoreError } from '../core/errors';
+import { sleep } from '../core/retry';
+
+/**
+ * Faults the in-memory store injects, named as the local object store's. All are off by default.
+ * "Requests" are both API calls (`createUploadUrl`, `get`…) and the PUT/GET/HEAD of the URLs.
+ */
+export interface MemoryFaults {
+  /** Delay before every answer, and the pace of upload progress steps. Default `0` ms. */
+  latencyMs?: number;
+  /** Simulated bandwidth of PUT and GET bodies. Default unlimited. */
+  bytesPerSecond?: number;
+  /** Drop the connection once a PUT has sent this many bytes (the transport rejects with `NETWORK`). */
+  dropUploadAfterBytes?: number;
+  /** Drop the connection once a GET body has delivered this many bytes (the stream errors with `NETWORK`). */
+  dropDownloadAfterBytes?: number;
+  /** How many drops happen before the drop faults stop firing. Default unlimited. */
+  dropCount?: number;
+  /** Fraction (0–1) of requests answered with a 503. */
+  errorRate?: number;
+  /** Fraction (0–1) of requests answered with a 429 `TOO_MANY_REQUESTS`. */
+  rateLimitRate?: number;
+  /** `Retry-After` of those 429s. Default `1` second. */
+  retryAfterSeconds?: number;
+  /** Lifetime of newly made pre-signed URLs. Default 3600 s, the seed's. */
+  urlTtlSeconds?: number;
+  /** Flip one byte (at the middle of the object) in every GET body, as a bad disk or proxy would. */
+  corruptDownload?: boolean;
+  /** Flip one byte of every PUT body on arrival, so the PUT fails with `CHECKSUM_MISMATCH`. */
+  corruptUpload?: boolean;
+}
+
+/** A patch of `MemoryFaults`: `undefined` or `null` switches a fault off (the local store's admin API uses `null`). */
+export type MemoryFaultPatch = { [K in keyof MemoryFaults]?: MemoryFaults[K] | null };
+
+/** The faults in force plus the counter `dropCount` runs down. */
+export class FaultState {
+  private faults: MemoryFaults;
+  private dropsLeft: number;
+
+  constructor(
+    private readonly initial: MemoryFaults,
+    private readonly random: () => number,
+  ) {
+    this.faults = { ...initial };
+    this.dropsLeft = initial.dropCount ?? Number.POSITIVE_INFINITY;
+  }
+
+  get current(): Readonly<MemoryFaults> {
+    return this.faults;
+  }
+
+  /** Merges `patch`; a key set to `undefined` or `null` switches that fault off. Setting `dropCount` re-arms it. */
+  set(patch: MemoryFaultPatch): void {
+    const next: Record<string, unknown> = { ...this.faults };
+    for (const [name, value] of Object.entries(patch)) {
+      if (value === undefined || value === null) delete next[name];
+      else next[name] = value;
+    }
+    this.faults = next as MemoryFaults;
+    if ('dropCount' in patch) this.dropsLeft = patch.dropCount ?? Number.POSITIVE_INFINITY;
+  }
+
+  reset(): void {
+    this.faults = { ...this.initial };
+    this.dropsLeft = this.initial.dropCount ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Whether a transfer of `total` bytes is cut, and after how many. Uses up one drop. */
+  takeDrop(limit: number | undefined, total: number): number | undefined {
+    if (limit === undefined || limit >= total || this.dropsLeft <= 0) return undefined;
+    this.dropsLeft -= 1;
+    return Math.max(0, limit);
+  }
+
+  /** The injected failure for this request, if the dice say so: 429 first, then 5xx. */
+  rollFailure(): ObjectStoreError | undefined {
+    const { rateLimitRate = 0, errorRate = 0 } = this.faults;
+    if (rateLimitRate > 0 && this.random() < rateLimitRate) {
+      const retryAfterSeconds = this.faults.retryAfterSeconds ?? 1;
+      return new ObjectStoreError('TOO_MANY_REQUESTS', 'Injected fault: rate limited.', {
+        status: 429,
+        retryAfterSeconds,
+      });
+    }
+    if (errorRate > 0 && this.random() < errorRate) {
+      return new ObjectStoreError('BACKEND', 'Injected fault: service unavailable.', { status: 503 });
+    }
+    return undefined;
+  }
+
+  /** Waits for the configured latency; aborting rejects with `ABORTED`. */
+  async latency(signal?: AbortSignal, ms = this.faults.latencyMs ?? 0): Promise<void> {
+    if (signal?.aborted) throw abortError(signal.reason);
+    if (ms <= 0) return;
+    try {
+      await sleep(ms, signal);
+    } catch {
+      throw abortError(signal?.reason);
+    }
+  }
+
+  /** Time a body chunk of `bytes` takes under `bytesPerSecond`. */
+  bandwidthDelay(bytes: number): number {
+    const { bytesPerSecond } = this.faults;
+    return bytesPerSecond && bytesPerSecond > 0 ? (bytes / bytesPerSecond) * 1000 : 0;
+  }
+
+  /** An upload step: its bandwidth time plus its share of the latency, so progress moves visibly. */
+  uploadStepDelay(bytes: number, steps: number): number {
+    return (this.faults.latencyMs ?? 0) / Math.max(1, steps) + this.bandwidthDelay(bytes);
+  }
+}
