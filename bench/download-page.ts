@@ -42,7 +42,7 @@ window.toOpfs = async (baseUrl, key, options) => {
     {
       backend: createHttpBackend({ baseUrl }),
       transport: createFetchTransport(),
-      retryPolicy: createRetryPolicy({ baseDelayMs: 50 }),
+      retry: createRetryPolicy({ baseDelayMs: 50 }),
     },
     key,
     { to: handle, verify: options.verify },

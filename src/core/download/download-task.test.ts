@@ -14,7 +14,7 @@ function setup(size: number, seed = 1) {
       {
         backend: store.backend(),
         transport: store.transport(),
-        retryPolicy: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 }),
+        retry: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 }),
       },
       key,
       { segmentSize: SEGMENT, ...options },

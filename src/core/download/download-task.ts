@@ -1,16 +1,16 @@
+import { type ChecksumSession, createChecksumSession } from '../../checksum';
 import { abortError, isObjectStoreError, ObjectStoreError } from '../errors';
 import { errorFromResponse } from '../http-errors';
-import { type RetryPolicy, sleep } from '../retry';
+import { createRateGate, type RateGate } from '../rate-gate';
+import type { RetryPolicy } from '../retry';
 import type { Transport, TransportResponse } from '../transport/types';
 import type { ChecksumType, ObjectReference, ObjectStoreBackend, PresignedUrlResponse } from '../types';
+import { createSpeedMeter } from '../upload/speed';
+import { withRetry } from '../with-retry';
 import { openBodyReader } from './body-reader';
-import { createInThreadChecksumSession } from './in-thread-checksum';
 import { OrderedFeed } from './ordered-feed';
-import { createRateGate, type RateGate } from './rate-gate';
 import { type DownloadSink, openSink } from './sinks';
-import { SpeedMeter } from './speed';
 import type {
-  ChecksumSession,
   ChecksumSessionFactory,
   DownloadOptions,
   DownloadSnapshot,
@@ -25,16 +25,16 @@ const WRITE_SIZE = 1024 * 1024;
 const MAX_RESTARTS = 3;
 const STALL_TIMEOUT_MS = 30_000;
 
-/** What a download task needs from the client; passed explicitly so tests can script each part. */
+/** What a download task needs: the client's `EngineContext` fits; tests script each part. */
 export interface DownloadDeps {
   backend: ObjectStoreBackend;
   /** Serves the GETs; its response bodies must be streams. */
   transport: Transport;
-  retryPolicy: RetryPolicy;
-  /** Incremental digest for `verify`. Default: hash-wasm on the calling thread. */
+  retry: RetryPolicy;
+  /** The client's 429 gate, shared with its uploads. Default: one for this task. */
+  gate?: RateGate;
+  /** Incremental digest for `verify`. Default: `createChecksumSession` (a pooled worker). */
   createChecksumSession?: ChecksumSessionFactory;
-  /** Shared 429 hold. Default: one per task. */
-  rateGate?: RateGate;
   now?: () => number;
   /** A body read that brings no byte for this long fails as `NETWORK` (and is retried). Default 30 s. */
   stallTimeoutMs?: number;
@@ -74,9 +74,8 @@ function reduce(state: DownloadSnapshot, action: Action): DownloadSnapshot {
     case 'metadata':
       return { ...state, total: action.total };
     case 'progress': {
-      const left = state.total === undefined ? undefined : state.total - action.loaded;
       const etaSeconds =
-        left === undefined || action.bytesPerSecond <= 0 ? undefined : left / action.bytesPerSecond;
+        action.bytesPerSecond <= 0 ? undefined : Math.max(0, state.total - action.loaded) / action.bytesPerSecond;
       return {
         ...state,
         loaded: action.loaded,
@@ -149,7 +148,7 @@ class DownloadTaskImpl implements DownloadTask {
   private state: DownloadSnapshot = {
     status: 'queued',
     loaded: 0,
-    total: undefined,
+    total: 0,
     bytesPerSecond: 0,
     etaSeconds: undefined,
     fetched: 0,
@@ -163,7 +162,7 @@ class DownloadTaskImpl implements DownloadTask {
   private readonly verify: boolean;
   private readonly gate: RateGate;
   private readonly now: () => number;
-  private readonly speed = new SpeedMeter();
+  private readonly speed = createSpeedMeter();
   /** Lives as long as the task: only `cancel()` fires it. */
   private readonly lifetime = new AbortController();
   private run: AbortController | undefined;
@@ -195,7 +194,7 @@ class DownloadTaskImpl implements DownloadTask {
     this.segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
     this.parallel = options.parallel ?? DEFAULT_PARALLEL;
     this.verify = options.verify ?? true;
-    this.gate = deps.rateGate ?? createRateGate(deps.now);
+    this.gate = deps.gate ?? createRateGate(deps.now);
     this.now = deps.now ?? Date.now;
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
@@ -271,7 +270,7 @@ class DownloadTaskImpl implements DownloadTask {
     const run = new AbortController();
     this.run = run;
     const signal = AbortSignal.any([run.signal, this.lifetime.signal]);
-    this.speed.reset();
+    this.speed.reset(this.now(), this.loaded);
     try {
       this.sink ??= await this.sinkOpening;
       for (let restarts = 0; ; restarts++) {
@@ -309,6 +308,7 @@ class DownloadTaskImpl implements DownloadTask {
     if (!this.meta) {
       this.dispatch({ type: 'status', status: 'presigning' });
       const meta = await this.callBackend(
+        `get("${this.key}")`,
         () => this.deps.backend.get(this.key, { cdn: this.options.cdn, signal }),
         signal,
       );
@@ -357,7 +357,7 @@ class DownloadTaskImpl implements DownloadTask {
           `Cannot verify "${this.key}": its metadata has no checksum of a known type. Pass \`verify: false\` to skip the check.`,
           { retryable: false },
         );
-      const factory = this.deps.createChecksumSession ?? createInThreadChecksumSession;
+      const factory = this.deps.createChecksumSession ?? createChecksumSession;
       this.verifiers = types.map((type) => ({
         type,
         session: factory(type, { signal: this.lifetime.signal }),
@@ -366,7 +366,12 @@ class DownloadTaskImpl implements DownloadTask {
     const sink = this.sink!;
     const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
     if (!sink.positional) inOrder.push((chunk) => sink.write(chunk, 0));
-    for (const { session } of this.verifiers) inOrder.push((chunk) => session.update(chunk));
+    // A session may transfer the chunk's buffer to its worker, detaching it: every session but the last
+    // gets a copy, and so does the last when the sink keeps the chunks it was given.
+    this.verifiers.forEach(({ session }, index) => {
+      const copy = index < this.verifiers.length - 1 || sink.keepsChunks === true;
+      inOrder.push((chunk) => session.update(copy ? chunk.slice() : chunk));
+    });
     // With a positional sink the feed holds the last reference: the buffer can be refilled after it.
     if (sink.positional) inOrder.push(async (chunk) => this.recycle(chunk.buffer));
     this.feed =
@@ -402,6 +407,7 @@ class DownloadTaskImpl implements DownloadTask {
 
   private async presign(signal: AbortSignal): Promise<PresignedUrlResponse> {
     const url = await this.callBackend(
+      `createDownloadUrl("${this.key}")`,
       () => this.deps.backend.createDownloadUrl(this.key, { cdn: this.options.cdn, signal }),
       signal,
     );
@@ -422,19 +428,8 @@ class DownloadTaskImpl implements DownloadTask {
     await this.urlRefresh;
   }
 
-  private async callBackend<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      await this.gate.wait(signal);
-      try {
-        return await call();
-      } catch (error) {
-        if (signal.aborted) throw abortError(signal.reason);
-        const delay = this.deps.retryPolicy.delayBeforeRetry(error, attempt);
-        if (delay === undefined) throw error;
-        if (isObjectStoreError(error) && error.code === 'TOO_MANY_REQUESTS') this.gate.hold(delay);
-        await sleep(delay, signal);
-      }
-    }
+  private callBackend<T>(what: string, call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    return withRetry(call, { retry: this.deps.retry, gate: this.gate, signal, what });
   }
 
   private async fetchAll(signal: AbortSignal): Promise<void> {
@@ -481,43 +476,47 @@ class DownloadTaskImpl implements DownloadTask {
     return offset;
   }
 
-  private async fetchSegment(
-    segment: Segment,
-    signal: AbortSignal,
-    first?: TransportResponse,
-  ): Promise<void> {
+  private async fetchSegment(segment: Segment, signal: AbortSignal, first?: TransportResponse): Promise<void> {
     let pending = first;
-    let attempt = 0;
-    for (;;) {
-      const from = segment.start + segment.received;
-      if (from >= segment.end) return;
-      const url = this.url!;
-      try {
-        const response = pending ?? (await this.request(url, from, segment.end, signal));
-        pending = undefined;
-        await this.readResponse(response, segment, signal);
-        if (segment.start + segment.received < segment.end)
-          throw new ObjectStoreError('NETWORK', 'The connection closed before the range was complete.');
-      } catch (error) {
-        if (signal.aborted) throw abortError(signal.reason);
-        if (error instanceof WholeBodyAnswer) throw error;
-        if (segment.start + segment.received > from) attempt = 0;
-        attempt++;
-        if (isObjectStoreError(error) && error.code === 'URL_EXPIRED') {
-          // The first expiry is expected on long downloads: renew at once. Repeats back off like errors.
-          if (attempt > 1) {
-            const delay = this.deps.retryPolicy.delayBeforeRetry(error, attempt);
-            if (delay === undefined) throw error;
-            await sleep(delay, signal);
+    let expired: PresignedUrlResponse | undefined;
+    let whole: WholeBodyAnswer | undefined;
+    try {
+      await withRetry(
+        async (attempt) => {
+          if (expired) await this.refreshUrl(expired, signal);
+          expired = undefined;
+          const from = segment.start + segment.received;
+          if (from >= segment.end) return;
+          const url = this.url!;
+          try {
+            const response = pending ?? (await this.request(url, from, segment.end, signal));
+            pending = undefined;
+            await this.readResponse(response, segment, signal);
+            if (segment.start + segment.received < segment.end)
+              throw new ObjectStoreError('NETWORK', 'The connection closed before the range was complete.');
+          } catch (error) {
+            // Bytes kept are bytes the next attempt does not ask for: a drop after progress is a fresh start.
+            if (segment.start + segment.received > from) attempt.madeProgress();
+            if (error instanceof WholeBodyAnswer) {
+              whole = error;
+              throw new ObjectStoreError('BACKEND', 'The server ignores Range.', { retryable: false });
+            }
+            if (isObjectStoreError(error) && error.code === 'URL_EXPIRED') expired = url;
+            throw error;
           }
-          await this.refreshUrl(url, signal);
-          continue;
-        }
-        const delay = this.deps.retryPolicy.delayBeforeRetry(error, attempt);
-        if (delay === undefined) throw error;
-        if (isObjectStoreError(error) && error.code === 'TOO_MANY_REQUESTS') this.gate.hold(delay);
-        await sleep(delay, signal);
-      }
+        },
+        {
+          retry: this.deps.retry,
+          gate: this.gate,
+          signal,
+          what: `GET "${this.key}"`,
+          // A URL that expired mid-download is renewed at once: the failure says nothing about the network.
+          recover: (error) => error.code === 'URL_EXPIRED',
+        },
+      );
+    } catch (error) {
+      if (whole) throw whole;
+      throw error;
     }
   }
 
@@ -527,7 +526,6 @@ class DownloadTaskImpl implements DownloadTask {
     end: number,
     signal: AbortSignal,
   ): Promise<TransportResponse> {
-    await this.gate.wait(signal);
     let probing = false;
     while (!this.etagChecked && this.probe) await this.probe;
     if (!this.etagChecked) probing = true;
@@ -672,7 +670,7 @@ class DownloadTaskImpl implements DownloadTask {
   }
 
   private reportProgress(): void {
-    const bytesPerSecond = this.speed.add(this.now(), this.loaded);
+    const bytesPerSecond = this.speed.sample(this.loaded, this.now());
     this.dispatch({ type: 'progress', loaded: this.loaded, fetched: this.fetched, bytesPerSecond });
   }
 }

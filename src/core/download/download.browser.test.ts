@@ -112,7 +112,7 @@ function start(key: string, options: DownloadOptions = {}, transport: Transport 
     },
   };
   const task = createDownloadTask(
-    { backend, transport, retryPolicy: createRetryPolicy({ baseDelayMs: 20, maxDelayMs: 200 }) },
+    { backend, transport, retry: createRetryPolicy({ baseDelayMs: 20, maxDelayMs: 200 }) },
     key,
     options,
   );

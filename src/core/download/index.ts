@@ -6,10 +6,7 @@ export {
   type DownloadDeps,
   parseContentRange,
 } from './download-task';
-export { createInThreadChecksumSession } from './in-thread-checksum';
-export { createRateGate, type RateGate } from './rate-gate';
 export type {
-  ChecksumSession,
   ChecksumSessionFactory,
   DownloadOptions,
   DownloadSnapshot,

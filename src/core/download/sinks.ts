@@ -4,6 +4,8 @@ import type { DownloadTarget } from './types';
 /** Where a download task writes. Positional sinks take bytes at any offset; the others in order only. */
 export interface DownloadSink {
   readonly positional: boolean;
+  /** Holds on to the chunks it is given (so nothing else may detach or refill their buffers). */
+  readonly keepsChunks?: boolean;
   write(chunk: Uint8Array, position: number): Promise<void>;
   /** Forget what was written (a restart after the object changed). */
   reset(): Promise<void>;
@@ -27,17 +29,19 @@ function writeFailed(cause: unknown): ObjectStoreError {
 
 /** Collects the object into a Blob; `close` hands it out (or, with `saveAs`, clicks a download link). */
 export function createBlobSink(options: SinkOptions & { saveAs?: boolean }): DownloadSink {
-  let parts: Uint8Array[] = [];
+  // Blob parts, not the chunks: the bytes are copied into the browser's blob store at once, which may
+  // keep large ones on disk, and the chunk buffers are free again.
+  let parts: Blob[] = [];
   return {
     positional: false,
     async write(chunk) {
-      parts.push(chunk);
+      parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
     },
     async reset() {
       parts = [];
     },
     async close() {
-      const blob = new Blob(parts as BlobPart[], { type: options.contentType ?? '' });
+      const blob = new Blob(parts, { type: options.contentType ?? '' });
       parts = [];
       if (!options.saveAs) return blob;
       saveWithLink(blob, options.fileName);
@@ -117,6 +121,7 @@ export function createStreamSink(stream: WritableStream<Uint8Array>): DownloadSi
   };
   return {
     positional: false,
+    keepsChunks: true,
     async write(chunk) {
       try {
         await open().write(chunk);

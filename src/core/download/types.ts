@@ -1,3 +1,4 @@
+import type { ChecksumSession } from '../../checksum';
 import type { ObjectStoreError } from '../errors';
 import type { ChecksumType } from '../types';
 
@@ -48,8 +49,8 @@ export interface DownloadSnapshot {
   status: DownloadStatus;
   /** Bytes received and handed to the target. */
   loaded: number;
-  /** Size of the object, once its metadata is known; `undefined` before. */
-  total: number | undefined;
+  /** Size of the object, once its metadata is known; `0` before. */
+  total: number;
   bytesPerSecond: number;
   etaSeconds: number | undefined;
   /** Body bytes read from the network, the re-fetched and skipped ones included. */
@@ -68,14 +69,6 @@ export interface DownloadTask {
   resume(): void;
   subscribe(listener: () => void): () => void;
   getSnapshot(): DownloadSnapshot;
-}
-
-/** An incremental digest, fed in byte order. The shape of `src/checksum`'s `createChecksumSession`. */
-export interface ChecksumSession {
-  update(chunk: Uint8Array): Promise<void>;
-  /** Base64 of the raw digest. */
-  digest(): Promise<string>;
-  abort(): void;
 }
 
 export type ChecksumSessionFactory = (
