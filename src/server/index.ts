@@ -1,5 +1,6 @@
 export { checksumOf, crc32, crc32c, createHasher, type Hasher } from './checksums';
 export { runCli } from './cli';
+export { objectFilePath } from './disk';
 export {
   checkFaultPatch,
   createFaultController,

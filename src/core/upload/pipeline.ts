@@ -112,6 +112,8 @@ async function put(
   url: IssuedUrl,
   signal: AbortSignal,
 ): Promise<void> {
+  // Presigning just now may have taken long enough for a 429 elsewhere to shut the gate.
+  await context.gate.wait(signal);
   const meter = createSpeedMeter();
   job.dispatch({ type: 'uploading' });
   meter.reset(context.now());
