@@ -75,7 +75,9 @@ function reduce(state: DownloadSnapshot, action: Action): DownloadSnapshot {
       return { ...state, total: action.total };
     case 'progress': {
       const etaSeconds =
-        action.bytesPerSecond <= 0 ? undefined : Math.max(0, state.total - action.loaded) / action.bytesPerSecond;
+        action.bytesPerSecond <= 0
+          ? undefined
+          : Math.max(0, state.total - action.loaded) / action.bytesPerSecond;
       return {
         ...state,
         loaded: action.loaded,
@@ -476,7 +478,11 @@ class DownloadTaskImpl implements DownloadTask {
     return offset;
   }
 
-  private async fetchSegment(segment: Segment, signal: AbortSignal, first?: TransportResponse): Promise<void> {
+  private async fetchSegment(
+    segment: Segment,
+    signal: AbortSignal,
+    first?: TransportResponse,
+  ): Promise<void> {
     let pending = first;
     let expired: PresignedUrlResponse | undefined;
     let whole: WholeBodyAnswer | undefined;
