@@ -124,9 +124,10 @@ async function main(): Promise<void> {
     configFile: false,
     root: repo,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0 },
+    // No reloads mid-run: no HMR, no file watching, no dependency discovery.
+    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
     worker: { format: 'es' },
-    optimizeDeps: { entries: ['bench/download.html'] },
+    optimizeDeps: { noDiscovery: true, include: [] },
   });
   await vite.listen();
   const pageUrl = `${vite.resolvedUrls!.local[0]!}bench/download.html`;

@@ -25,6 +25,7 @@ function setup(size: number, seed = 1) {
 async function bytesOf(task: DownloadTask): Promise<Uint8Array> {
   const blob = await task.done;
   if (!blob) throw new Error('no blob');
+  expect(blob.type).toBe('application/x-test');
   return new Uint8Array(await blob.arrayBuffer());
 }
 
@@ -264,13 +265,22 @@ describe('createDownloadTask', () => {
       return s.serve(request);
     });
     const chunks: Uint8Array[] = [];
+    let written = 0;
+    let mostHeld = 0;
+    let task: DownloadTask | undefined;
+    // A slow consumer: the later segments arrive long before their turn.
     const stream = new WritableStream<Uint8Array>({
-      write(chunk) {
+      async write(chunk) {
+        mostHeld = Math.max(mostHeld, task!.getSnapshot().loaded - written);
+        await new Promise((resolve) => setTimeout(resolve, 2));
         chunks.push(chunk.slice());
+        written += chunk.byteLength;
       },
     });
-    const task = start({ to: stream, parallel: 3 });
+    task = start({ to: stream, parallel: 3 });
     expect(await task.done).toBeUndefined();
+    expect(mostHeld).toBeGreaterThan(SEGMENT);
+    expect(mostHeld).toBeLessThanOrEqual(3 * SEGMENT);
     const joined = new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer());
     expect(sha256Base64(joined)).toBe(store.checksum);
   });

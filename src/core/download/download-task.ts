@@ -207,7 +207,6 @@ class DownloadTaskImpl implements DownloadTask {
     // Before any await: the save picker needs the click that started the download to still count.
     this.sinkOpening = openSink(options.to ?? 'blob', {
       fileName: options.fileName ?? key.split('/').pop() ?? key,
-      contentType: undefined,
     });
     this.sinkOpening.catch(() => {});
     const { signal } = options;
@@ -337,7 +336,7 @@ class DownloadTaskImpl implements DownloadTask {
         );
       }
     }
-    const result = await this.sink!.close();
+    const result = await this.sink!.close(this.meta!.contentType);
     this.dispatch({ type: 'done' });
     this.resolveDone(result);
   }
@@ -667,12 +666,21 @@ class DownloadTaskImpl implements DownloadTask {
   }
 
   private async deliver(segment: Segment, position: number, bytes: Uint8Array, signal: AbortSignal) {
+    // Wait first: out-of-order bytes held for the in-order consumers stay under parallel × segmentSize.
+    let paused: unknown;
+    try {
+      await this.feed?.waitForRoom(position, bytes.byteLength, signal);
+    } catch (error) {
+      // Paused or canceled while waiting: keep these bytes anyway (one buffer per lane), not fetch them again.
+      if (!signal.aborted) throw error;
+      paused = error;
+    }
     if (this.sink!.positional) await this.sink!.write(bytes, position);
     this.feed?.insert(position, bytes);
     segment.received += bytes.byteLength;
     this.loaded += bytes.byteLength;
     this.reportProgress();
-    await this.feed?.waitForRoom(signal);
+    if (paused) throw paused;
   }
 
   private reportProgress(): void {

@@ -169,7 +169,7 @@ describe('download from the local object store', () => {
     },
   );
 
-  it('writes 320 MiB into an OPFS file, verified, with the exact bytes', async () => {
+  it('writes 320 MiB into an OPFS file, verified, with the exact bytes', { timeout: 240_000 }, async () => {
     const size = 320 * MiB + 7;
     const key = uniqueKey('large.bin');
     const checksum = await putObject(key, patternBytes(size, 11));

@@ -48,9 +48,20 @@ export class OrderedFeed {
     this.wake();
   }
 
-  /** Resolves once no more than `limit` bytes wait; rejects if the consumer failed or `signal` fired. */
-  waitForRoom(signal?: AbortSignal): Promise<void> {
-    return this.waitUntil(() => this.buffered <= this.limit, signal);
+  /**
+   * Resolves once `length` more bytes at `offset` fit under the limit, or at once when they continue the
+   * in-order run (they drain without waiting for anything else). Rejects if the consumer failed or
+   * `signal` fired. Call it before `insert`.
+   */
+  waitForRoom(offset: number, length: number, signal?: AbortSignal): Promise<void> {
+    return this.waitUntil(() => offset <= this.runEnd() || this.buffered + length <= this.limit, signal);
+  }
+
+  /** End of the bytes that drain without a gap: the consumer's offset, then the contiguous pending chunks. */
+  private runEnd(): number {
+    let end = this.next;
+    for (let chunk = this.pending.get(end); chunk; chunk = this.pending.get(end)) end += chunk.byteLength;
+    return end;
   }
 
   /** Resolves once every byte up to `end` has been consumed. */

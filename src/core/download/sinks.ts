@@ -9,15 +9,14 @@ export interface DownloadSink {
   write(chunk: Uint8Array, position: number): Promise<void>;
   /** Forget what was written (a restart after the object changed). */
   reset(): Promise<void>;
-  /** Commit: the bytes become visible as a whole. */
-  close(): Promise<Blob | undefined>;
+  /** Commit: the bytes become visible as a whole. `contentType` is the object's, for a Blob's `type`. */
+  close(contentType?: string): Promise<Blob | undefined>;
   /** Give up: nothing written may look like the complete object. */
   abort(reason: unknown): Promise<void>;
 }
 
 export interface SinkOptions {
   fileName: string;
-  contentType: string | undefined;
 }
 
 function writeFailed(cause: unknown): ObjectStoreError {
@@ -40,8 +39,8 @@ export function createBlobSink(options: SinkOptions & { saveAs?: boolean }): Dow
     async reset() {
       parts = [];
     },
-    async close() {
-      const blob = new Blob(parts, { type: options.contentType ?? '' });
+    async close(contentType) {
+      const blob = new Blob(parts, { type: contentType ?? '' });
       parts = [];
       if (!options.saveAs) return blob;
       saveWithLink(blob, options.fileName);

@@ -126,6 +126,7 @@ export class ScriptedStore {
         size: this.object.bytes.byteLength,
         checksum: this.checksum,
         checksumType: 'SHA256',
+        contentType: 'application/x-test',
       }),
       createDownloadUrl: async (key) => {
         this.urlCalls++;
