@@ -207,6 +207,7 @@ class DownloadTaskImpl implements DownloadTask {
     // Before any await: the save picker needs the click that started the download to still count.
     this.sinkOpening = openSink(options.to ?? 'blob', {
       fileName: options.fileName ?? key.split('/').pop() ?? key,
+      onSpareBuffer: (buffer) => this.recycle(buffer),
     });
     this.sinkOpening.catch(() => {});
     const { signal } = options;
@@ -622,8 +623,10 @@ class DownloadTaskImpl implements DownloadTask {
       const at = position - filled;
       filled = 0;
       await this.deliver(segment, at, bytes, signal);
-      // A positional sink is done with the bytes once written, unless the in-order feed still needs them.
-      if (!this.sink!.positional || this.feed) buffer = this.takeBuffer(segment.end - position);
+      // A positional sink is done with the bytes once written, unless the in-order feed still needs them
+      // or the sink took the buffer (detached: its length reads 0).
+      if (!this.sink!.positional || this.feed || buffer.byteLength === 0)
+        buffer = this.takeBuffer(segment.end - position);
     };
     try {
       for (;;) {
@@ -675,7 +678,8 @@ class DownloadTaskImpl implements DownloadTask {
       if (!signal.aborted) throw error;
       paused = error;
     }
-    if (this.sink!.positional) await this.sink!.write(bytes, position);
+    // Without the in-order feed nothing else reads these bytes: the sink may take the buffer.
+    if (this.sink!.positional) await this.sink!.write(bytes, position, { transfer: !this.feed });
     this.feed?.insert(position, bytes);
     segment.received += bytes.byteLength;
     this.loaded += bytes.byteLength;

@@ -1,4 +1,5 @@
 import { abortError, ObjectStoreError } from '../errors';
+import { openOpfsSink } from './opfs-sink';
 import type { DownloadTarget } from './types';
 
 /** Where a download task writes. Positional sinks take bytes at any offset; the others in order only. */
@@ -6,7 +7,8 @@ export interface DownloadSink {
   readonly positional: boolean;
   /** Holds on to the chunks it is given (so nothing else may detach or refill their buffers). */
   readonly keepsChunks?: boolean;
-  write(chunk: Uint8Array, position: number): Promise<void>;
+  /** `transfer`: the caller gives the chunk's buffer up; the sink may move it (and hand it back later). */
+  write(chunk: Uint8Array, position: number, options?: { transfer?: boolean }): Promise<void>;
   /** Forget what was written (a restart after the object changed). */
   reset(): Promise<void>;
   /** Commit: the bytes become visible as a whole. `contentType` is the object's, for a Blob's `type`. */
@@ -17,6 +19,8 @@ export interface DownloadSink {
 
 export interface SinkOptions {
   fileName: string;
+  /** Receives write buffers a sink is done with, to be filled again. */
+  onSpareBuffer?: (buffer: ArrayBuffer) => void;
 }
 
 function writeFailed(cause: unknown): ObjectStoreError {
@@ -191,7 +195,10 @@ export function isWritableStream(target: unknown): target is WritableStream<Uint
 export function openSink(target: DownloadTarget, options: SinkOptions): Promise<DownloadSink> {
   if (target === 'blob') return Promise.resolve(createBlobSink(options));
   if (target === 'file') return openSaveTarget(options);
-  if (isFileHandle(target)) return Promise.resolve(createFileHandleSink(target));
+  if (isFileHandle(target))
+    return openOpfsSink(target, options.onSpareBuffer ?? (() => {})).then(
+      (sink) => sink ?? createFileHandleSink(target),
+    );
   if (isWritableStream(target)) return Promise.resolve(createStreamSink(target));
   return Promise.reject(
     new ObjectStoreError(
