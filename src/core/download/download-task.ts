@@ -246,9 +246,8 @@ class DownloadTaskImpl implements DownloadTask {
     this.dispatch({ type: 'cancel', error });
     this.run?.abort(error);
     this.lifetime.abort(error);
-    this.rejectDone(error);
-    // Undo only once the run has unwound, so no write lands after the sink's abort.
-    void this.driving.then(() => this.discard(error));
+    // Undo only once the run has unwound, so no write lands after the sink's abort; `done` rejects after.
+    void this.driving.then(() => this.discard(error)).finally(() => this.rejectDone(error));
   }
 
   private start(): void {
@@ -299,9 +298,10 @@ class DownloadTaskImpl implements DownloadTask {
             cause: error,
             retryable: false,
           });
+      // Undo first: whoever awaits `done` must find no partial file that looks complete.
+      await this.discard(failure);
       this.dispatch({ type: 'fail', error: failure });
       this.rejectDone(failure);
-      await this.discard(failure);
     }
   }
 
@@ -403,8 +403,9 @@ class DownloadTaskImpl implements DownloadTask {
 
   private async discard(reason: unknown): Promise<void> {
     for (const { session } of this.verifiers) session.abort();
-    const sink = this.sink ?? (await this.sinkOpening.catch(() => undefined));
-    await sink?.abort(reason);
+    if (this.sink) await this.sink.abort(reason);
+    // Still opening (a save picker the user has not answered): undo once it opens, without waiting for it.
+    else void this.sinkOpening.then((sink) => sink.abort(reason)).catch(() => {});
   }
 
   private async presign(signal: AbortSignal): Promise<PresignedUrlResponse> {

@@ -221,12 +221,29 @@ describe('download from the local object store', () => {
     await putObject(key, patternBytes(size, 9));
     await setFaults({ corruptDownload: true });
     const handle = await opfsFile('corrupted.bin');
+    // Old content: the sync-access writer empties the file on failure rather than leave any of it.
+    const before = await handle.createWritable();
+    await before.write('old content');
+    await before.close();
     const { task } = start(key, { to: handle, segmentSize: MiB });
     const error = await failure(task);
     expect(error.code).toBe('CHECKSUM_MISMATCH');
     expect(task.getSnapshot().status).toBe('failed');
     expect((await handle.getFile()).size).toBe(0);
     await (await navigator.storage.getDirectory()).removeEntry('corrupted.bin');
+  });
+
+  it('writes an OPFS file through the worker even when the handle is reused', async () => {
+    const size = 5 * MiB + 3;
+    const key = uniqueKey('reused.bin');
+    const checksum = await putObject(key, patternBytes(size, 21));
+    const handle = await opfsFile('reused.bin');
+    for (let round = 0; round < 2; round++) {
+      const { task } = start(key, { to: handle, segmentSize: MiB, verify: round === 1 });
+      expect(await task.done).toBeUndefined();
+      expect(await sha256(await handle.getFile())).toBe(checksum);
+    }
+    await (await navigator.storage.getDirectory()).removeEntry('reused.bin');
   });
 
   it('cancel leaves no request in flight', async () => {
@@ -262,7 +279,7 @@ describe('download from the local object store', () => {
     const size = 6 * MiB;
     const key = uniqueKey('expiring.bin');
     const checksum = await putObject(key, patternBytes(size, 8));
-    await setFaults({ urlTtlSeconds: 1, latencyMs: 400 });
+    await setFaults({ urlTtlSeconds: 2, latencyMs: 300 });
     const { task, urlCalls } = start(key, { segmentSize: MiB, parallel: 1 });
     const blob = await task.done;
     expect(await sha256(blob!)).toBe(checksum);
