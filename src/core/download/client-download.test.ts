@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createObjectStore } from '../client';
 import { createRetryPolicy } from '../retry';
-import { patternBytes, ScriptedStore, sha256Base64 } from './test-support';
+import { patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
 
 function client(store: ScriptedStore) {
   return createObjectStore({

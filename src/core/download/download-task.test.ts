@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isObjectStoreError, type ObjectStoreError } from '../errors';
 import { createRetryPolicy } from '../retry';
+import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
 import { createDownloadTask, parseContentRange } from './download-task';
-import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from './test-support';
 import type { DownloadOptions, DownloadStatus, DownloadTask } from './types';
 
 const SEGMENT = 256 * 1024;
