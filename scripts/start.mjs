@@ -2,6 +2,7 @@
 // Env: STORE_PORT (8787), DEMO_PORT (5173), STORE_DIR (.objectdrop), STORE_FLAGS (extra CLI flags).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const storePort = process.env.STORE_PORT ?? '8787';
@@ -42,7 +43,8 @@ function waitForLine(child, pattern, label) {
     child.stdout.on('data', (chunk) => {
       const text = chunk.toString();
       process.stdout.write(text);
-      seen += text;
+      // Vite colours its banner even into a pipe; match on the plain text.
+      seen += stripVTControlCharacters(text);
       const match = seen.match(pattern);
       if (match) {
         clearTimeout(timer);

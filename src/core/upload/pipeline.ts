@@ -128,7 +128,7 @@ async function put(
   });
   if (response.status >= 200 && response.status < 300) return;
   const text = await response.text().catch(() => '');
-  throw errorFromResponse(response.status, text, response.headers);
+  throw errorFromResponse(response.status, text, response.headers, 'PUT');
 }
 
 async function transfer(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<void> {
