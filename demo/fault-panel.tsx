@@ -42,7 +42,7 @@ function patchOf(draft: Draft): FaultPatch {
   return patch;
 }
 
-function describe(settings: FaultSettings): string {
+function summarize(settings: FaultSettings): string {
   const active = Object.entries(settings).map(([field, value]) => `${field}: ${String(value)}`);
   return active.length === 0 ? 'None: the store behaves normally.' : active.join(', ');
 }
@@ -96,7 +96,8 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
         Make the local store misbehave and watch uploads and downloads recover. Applies to every client of
         this store.
       </p>
-      <div className="demo-presets" role="group" aria-label="Fault presets">
+      <fieldset className="demo-presets">
+        <legend>Presets</legend>
         {PRESETS.map(({ name, patch }) => (
           <button
             key={name}
@@ -106,7 +107,7 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
             {name}
           </button>
         ))}
-      </div>
+      </fieldset>
       <form onSubmit={onSubmit} aria-label="Fault settings">
         <div className="demo-fields">
           {FIELDS.map(({ field, label, hint, percent }) => (
@@ -145,7 +146,7 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
         </div>
       </form>
       <p>
-        <strong>Active:</strong> <span data-testid="active-faults">{describe(current)}</span>
+        <strong>Active:</strong> <span data-testid="active-faults">{summarize(current)}</span>
       </p>
       <p role="status" className="demo-status">
         {status}

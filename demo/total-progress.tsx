@@ -43,12 +43,22 @@ export function TotalProgress() {
       </p>
       <div className="demo-actions">
         {failed.length > 0 && (
-          <button type="button" onClick={() => failed.forEach((item) => retry(item.id))}>
+          <button
+            type="button"
+            onClick={() => {
+              for (const item of failed) retry(item.id);
+            }}
+          >
             Retry all failed
           </button>
         )}
         {running.length > 0 && (
-          <button type="button" onClick={() => running.forEach((item) => cancel(item.id))}>
+          <button
+            type="button"
+            onClick={() => {
+              for (const item of running) cancel(item.id);
+            }}
+          >
             Cancel all
           </button>
         )}
