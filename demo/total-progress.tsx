@@ -1,4 +1,6 @@
+import type { ObjectStoreError } from 'objectdrop';
 import {
+  defaultMessages,
   formatBytes,
   formatDuration,
   formatPercent,
@@ -19,6 +21,11 @@ export function TotalProgress() {
   const speed = live.reduce((sum, item) => sum + (item.status === 'uploading' ? item.speed : 0), 0);
   const left = speed > 0 ? (total - loaded) / speed : undefined;
   const count = (status: string) => items.filter((item) => item.status === status).length;
+  // The core snapshot says when a task waits to retry, and why (a 429, an expired URL, a drop).
+  const waiting = items.flatMap((item) => {
+    const retry = (item as { retry?: { error: ObjectStoreError } }).retry;
+    return retry && item.status !== 'failed' ? [retry.error] : [];
+  });
   const failed = items.filter((item) => item.status === 'failed');
   const running = items.filter((item) => !['done', 'failed', 'canceled'].includes(item.status));
   const summary = [
@@ -41,6 +48,15 @@ export function TotalProgress() {
         {' · '}
         <span data-field="active">{running.length} in progress</span>
       </p>
+      {waiting.length > 0 && (
+        <p data-testid="retrying" className="demo-retrying">
+          Recovering: {waiting.length} waiting to retry (
+          {[...new Set(waiting.map((error) => defaultMessages.errors[error.code] ?? error.message))].join(
+            ' ',
+          )}
+          )
+        </p>
+      )}
       <div className="demo-actions">
         {failed.length > 0 && (
           <button
