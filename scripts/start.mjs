@@ -42,7 +42,8 @@ function waitForLine(child, pattern, label) {
     child.stdout.on('data', (chunk) => {
       const text = chunk.toString();
       process.stdout.write(text);
-      seen += text;
+      // Vite colours its banner when FORCE_COLOR is set (Playwright's webServer may set it).
+      seen += text.replace(/\x1b\[[0-9;]*m/g, '');
       const match = seen.match(pattern);
       if (match) {
         clearTimeout(timer);
