@@ -2,6 +2,7 @@
 // Env: STORE_PORT (8787), DEMO_PORT (5173), STORE_DIR (.objectdrop), STORE_FLAGS (extra CLI flags).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const storePort = process.env.STORE_PORT ?? '8787';
@@ -43,7 +44,7 @@ function waitForLine(child, pattern, label) {
       const text = chunk.toString();
       process.stdout.write(text);
       // Vite colours its banner when FORCE_COLOR is set (Playwright's webServer may set it).
-      seen += text.replace(/\x1b\[[0-9;]*m/g, '');
+      seen += stripVTControlCharacters(text);
       const match = seen.match(pattern);
       if (match) {
         clearTimeout(timer);
