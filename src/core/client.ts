@@ -1,3 +1,4 @@
+import { computeChecksum } from '../checksum';
 import { callBackend, createEngineContext, type EngineContext, type Hasher } from './context';
 import { ObjectStoreError } from './errors';
 import { keyForUpload } from './keys';
@@ -82,10 +83,6 @@ export interface ObjectStoreClient {
 
 let nextTaskId = 0;
 
-function missingHasher(): never {
-  throw new Error('No hasher');
-}
-
 /** A client for one backend: an upload queue with bounded concurrency and one rate-limit gate. */
 export function createObjectStore(options: ObjectStoreClientOptions): ObjectStoreClient {
   const checksumType = options.checksumType ?? 'SHA256';
@@ -97,7 +94,7 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     backend: options.backend,
     transport: options.transport,
     retry: options.retry,
-    hasher: options.hasher ?? missingHasher,
+    hasher: options.hasher ?? computeChecksum,
     now: options.now,
     urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
   });

@@ -1,5 +1,18 @@
 export { createHttpBackend, type HttpBackendOptions } from '../adapters/http-backend';
 export {
+  CHUNK_SIZE,
+  type ChecksumConfig,
+  type ChecksumSession,
+  type ChecksumSessionOptions,
+  type ComputeChecksumOptions,
+  combineCrc,
+  computeChecksum,
+  configureChecksums,
+  crcFromBase64,
+  crcToBase64,
+  createChecksumSession,
+} from '../checksum';
+export {
   createObjectStore,
   type ObjectStoreClient,
   type ObjectStoreClientOptions,

@@ -1,0 +1,235 @@
+// `npm run bench:checksum`: computeChecksum in headless Chromium against its ceilings, side by side in one
+// run (MB/s = 10^6 bytes/s, medians), the crossover of the `subtle` path, and a 1 GiB on-disk file's
+// main-thread gaps and renderer memory. Prints ratios against the targets of issue 4.
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { createServer } from 'vite';
+import { chromiumLaunchOptions } from '../scripts/chromium';
+import { crcToBase64 } from '../src/checksum/crc-combine';
+import { CRC32C_POLYNOMIAL } from '../src/checksum/hashers';
+import { referenceCrc } from '../src/checksum/testing/reference-crc';
+import { CHECKSUM_TYPES, type ChecksumType } from '../src/core/types';
+
+const MiB = 1024 * 1024;
+const BLOB_SIZE = 256 * MiB;
+const FILE_SIZE = 1024 * MiB;
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mbps = (bytes: number, ms: number) => bytes / 1e3 / ms;
+const fmt = (n: number) => n.toFixed(0).padStart(6);
+const ratio = (value: number, ceiling: number, target: number) =>
+  `${(value / ceiling).toFixed(2)} (target ≥ ${target.toFixed(2)}: ${value / ceiling >= target ? 'met' : 'MISSED'})`;
+
+type Bench = Record<string, (...args: never[]) => Promise<unknown>>;
+const call = <T>(page: Page, name: string, ...args: unknown[]): Promise<T> =>
+  page.evaluate(
+    ([n, a]) =>
+      ((globalThis as unknown as { bench: Bench }).bench[n as string] as (...x: unknown[]) => Promise<T>)(
+        ...(a as unknown[]),
+      ),
+    [name, args] as const,
+  );
+
+async function medianMs(run: () => Promise<number>, reps = REPS): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) times.push(await run());
+  return median(times);
+}
+
+/** Renderer processes of our own browser (other Chromiums may be running on this machine). */
+async function rendererRssKiB(browserPid: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const renderers: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!pid) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('--type=renderer')) renderers.push(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parents.get(p) ?? 0, hops++)
+      if (p === browserPid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const pid of renderers.filter(descends)) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return total;
+}
+
+/** A 1 GiB file of random bytes, and Node's digests of it (node:crypto, zlib, the table CRC32C). */
+async function makeFile(dir: string): Promise<{ path: string; digests: Record<ChecksumType, string> }> {
+  const path = join(dir, 'one-gib.bin');
+  const out = createWriteStream(path);
+  const sha1 = createHash('sha1');
+  const sha256 = createHash('sha256');
+  let crc = 0;
+  let crcc = 0;
+  for (let written = 0; written < FILE_SIZE; written += 16 * MiB) {
+    const part = randomBytes(16 * MiB);
+    sha1.update(part);
+    sha256.update(part);
+    crc = crc32(part, crc);
+    crcc = referenceCrc(CRC32C_POLYNOMIAL, part, crcc);
+    if (!out.write(part)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  return {
+    path,
+    digests: {
+      SHA1: sha1.digest('base64'),
+      SHA256: sha256.digest('base64'),
+      CRC32: crcToBase64(crc),
+      CRC32C: crcToBase64(crcc),
+    },
+  };
+}
+
+async function openPage(browser: Awaited<ReturnType<typeof chromium.connect>>, url: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(url);
+  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+  return page;
+}
+
+async function main() {
+  const server = await createServer({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 5290, strictPort: false },
+    worker: { format: 'es' },
+    optimizeDeps: { include: ['hash-wasm'], entries: ['bench/checksum.html'] },
+  });
+  await server.listen();
+  const url = `${server.resolvedUrls!.local[0]}bench/checksum.html`;
+  const browserServer = await chromium.launchServer({ ...(await chromiumLaunchOptions()), headless: true });
+  const browserPid = browserServer.process().pid!;
+  const browser = await chromium.connect(browserServer.wsEndpoint());
+  const dir = await mkdtemp(join(tmpdir(), 'objectdrop-bench-'));
+  try {
+    const cores = await (await openPage(browser, url)).evaluate(() => navigator.hardwareConcurrency);
+    console.log(
+      `objectdrop checksum benchmark · Chromium ${browser.version()} · ${cores} cores · medians of ${REPS}`,
+    );
+
+    let page = await openPage(browser, url);
+    await call(page, 'makeBlob', BLOB_SIZE);
+    console.log(
+      `\n256 MiB in-page Blob, MB/s: computeChecksum | hash-wasm in memory (worker) | subtle whole buffer (+read)`,
+    );
+    const readMs = await medianMs(() => call<number>(page, 'read'));
+    for (const type of CHECKSUM_TYPES) {
+      await call(page, 'compute', type); // warm-up: worker start, wasm compile
+      // Interleaved, so load from other processes hits both sides alike.
+      const computeMs: number[] = [];
+      const memoryMs: number[] = [];
+      for (let i = 0; i < REPS; i++) {
+        computeMs.push(await call<number>(page, 'compute', type));
+        memoryMs.push(await call<number>(page, 'inMemory', type));
+      }
+      const compute = mbps(BLOB_SIZE, median(computeMs));
+      const memory = mbps(BLOB_SIZE, median(memoryMs));
+      let subtle = '';
+      if (type.startsWith('SHA')) {
+        const bare = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, false)));
+        const withRead = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, true)));
+        subtle = ` | ${fmt(bare)} (${fmt(withRead)})`;
+      }
+      const target = type.startsWith('SHA') ? 0.9 : 0.8;
+      console.log(
+        `  ${type.padEnd(7)} ${fmt(compute)} | ${fmt(memory)}${subtle}  → ratio ${ratio(compute, memory, target)}`,
+      );
+    }
+    console.log(`  read only, no hash (BYOB 4 MiB): ${fmt(mbps(BLOB_SIZE, readMs))}`);
+    await call(page, 'dropBlob');
+    await page.context().close();
+
+    // Where subtle.digest (whole file, one call) beats streaming through hash-wasm, both in the pool worker.
+    page = await openPage(browser, url);
+    console.log(
+      `\nsubtle crossover, MB/s: hash-wasm streamed | subtle incl. read | computeChecksum default | ratio default/subtle`,
+    );
+    for (const size of [1, 4, 16, 32, 64].map((n) => n * MiB)) {
+      await call(page, 'makeBlob', size);
+      const reps = Math.max(REPS, Math.min(15, (64 * MiB) / size));
+      for (const type of ['SHA1', 'SHA256'] as const) {
+        await call(page, 'compute', type, 0);
+        const streamed = mbps(size, await medianMs(() => call<number>(page, 'compute', type, 0), reps));
+        const subtle = mbps(size, await medianMs(() => call<number>(page, 'compute', type, Infinity), reps));
+        const auto = mbps(size, await medianMs(() => call<number>(page, 'compute', type), reps));
+        console.log(
+          `  ${String(size / MiB).padStart(3)} MiB ${type.padEnd(6)} ${fmt(streamed)} | ${fmt(subtle)} | ${fmt(auto)} | ${(auto / subtle).toFixed(2)}`,
+        );
+      }
+      await call(page, 'dropBlob');
+    }
+    await page.context().close();
+
+    console.log(
+      '\n1 GiB on-disk file (setInputFiles): digest vs Node, MB/s, longest 10 ms-timer gap, renderer RSS growth',
+    );
+    const file = await makeFile(dir);
+    page = await openPage(browser, url);
+    await page.setInputFiles('#file', file.path);
+    await call(page, 'configure', 4);
+    // Start the worker before the baseline, so its fixed cost is not counted as growth per byte.
+    await call(page, 'makeBlob', 1024);
+    await call(page, 'compute', 'SHA256');
+    await call(page, 'dropBlob');
+    const idleGap = await call<number>(page, 'idleGap', 3000);
+    let worstGap = 0;
+    let worstGrowth = 0;
+    for (const type of ['SHA256', 'CRC32C', 'SHA1', 'CRC32'] as const) {
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+      const baseline = await rendererRssKiB(browserPid);
+      let peak = baseline;
+      const sampler = setInterval(async () => {
+        peak = Math.max(peak, await rendererRssKiB(browserPid));
+      }, 100);
+      const result = await call<{ digest: string; ms: number; longestGap: number; size: number }>(
+        page,
+        'hashFile',
+        type,
+      );
+      clearInterval(sampler);
+      const growth = (peak - baseline) / 1024;
+      worstGap = Math.max(worstGap, result.longestGap);
+      worstGrowth = Math.max(worstGrowth, growth);
+      const same =
+        result.digest === file.digests[type] ? 'equals Node' : `DIFFERS from Node (${file.digests[type]})`;
+      console.log(
+        `  ${type.padEnd(7)} ${same} · ${fmt(mbps(result.size, result.ms))} MB/s · gap ${result.longestGap.toFixed(1)} ms · RSS +${growth.toFixed(1)} MiB`,
+      );
+    }
+    console.log(
+      `  longest gap ${worstGap.toFixed(1)} ms (target < 50: ${worstGap < 50 ? 'met' : 'MISSED'}); same timer, idle page: ${idleGap.toFixed(1)} ms`,
+    );
+    console.log(
+      `  largest RSS growth ${worstGrowth.toFixed(1)} MiB (target < 32: ${worstGrowth < 32 ? 'met' : 'MISSED'})`,
+    );
+  } finally {
+    await browser.close().catch(() => {});
+    await browserServer.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,89 @@
+// The worker pool in real Chromium: parallel files, reuse after abort, idle ending, a worker that cannot start.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHECKSUM_TYPES } from '../core/types';
+import { CHUNK_SIZE } from './blob-reader';
+import { computeChecksum, configureChecksums } from './index';
+import { sharedPool } from './pool';
+import { LARGE_CASE, SMALL_CASES, seedFor } from './testing/cases';
+import { pseudoRandomBlob } from './testing/pseudo-random';
+import table from './testing/reference-digests.json';
+
+const expected = (size: number) => table[String(size) as keyof typeof table];
+const medium = SMALL_CASES.at(-1)!;
+
+let created = 0;
+const countingWorker = () => {
+  created += 1;
+  return new Worker(new URL('./checksum.worker.ts', import.meta.url), { type: 'module' });
+};
+
+afterEach(() => {
+  sharedPool().terminateIdle();
+  created = 0;
+});
+
+describe('checksum worker pool', () => {
+  it('hashes several files in parallel, one per worker', async () => {
+    configureChecksums({ poolSize: 2, createWorker: countingWorker });
+    const blob = pseudoRandomBlob(seedFor(medium), medium);
+    const digests = await Promise.all(CHECKSUM_TYPES.map((type) => computeChecksum(blob, type)));
+    expect(digests).toEqual(CHECKSUM_TYPES.map((type) => expected(medium)[type]));
+    expect(created).toBe(2);
+  });
+
+  it('frees the worker on abort, and the next job on it is right', async () => {
+    configureChecksums({ poolSize: 1, createWorker: countingWorker });
+    const size = 8 * CHUNK_SIZE;
+    const controller = new AbortController();
+    const aborted = computeChecksum(pseudoRandomBlob(5, size), 'SHA1', {
+      signal: controller.signal,
+      subtleMaxBytes: 0,
+      onProgress: () => controller.abort(),
+    });
+    await expect(aborted).rejects.toMatchObject({ code: 'ABORTED' });
+    const blob = pseudoRandomBlob(seedFor(medium), medium);
+    expect(await computeChecksum(blob, 'SHA1', { subtleMaxBytes: 0 })).toBe(expected(medium).SHA1);
+    expect(await computeChecksum(blob, 'CRC32C')).toBe(expected(medium).CRC32C);
+    expect(created).toBe(1);
+    expect(sharedPool().workerCount).toBe(1);
+  });
+
+  it('a job queued behind a full pool can be aborted before it starts', async () => {
+    configureChecksums({ poolSize: 1, createWorker: countingWorker });
+    const blob = pseudoRandomBlob(seedFor(medium), medium);
+    const first = computeChecksum(blob, 'SHA256', { subtleMaxBytes: 0 });
+    const controller = new AbortController();
+    const queued = computeChecksum(blob, 'SHA256', { signal: controller.signal });
+    controller.abort();
+    await expect(queued).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(await first).toBe(expected(medium).SHA256);
+  });
+
+  it('ends idle workers after idleTimeoutMs', async () => {
+    configureChecksums({ poolSize: 2, idleTimeoutMs: 50, createWorker: countingWorker });
+    await computeChecksum(new Blob(['x']), 'CRC32');
+    expect(created).toBe(1);
+    await vi.waitFor(() => expect(sharedPool().workerCount).toBe(0), { timeout: 5000 });
+    configureChecksums({ idleTimeoutMs: 15_000 });
+  });
+
+  it('hashes on the calling thread when the worker cannot start (CSP, 404)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    configureChecksums({ createWorker: () => new Worker('/no-such-checksum-worker.js', { type: 'module' }) });
+    const blob = pseudoRandomBlob(seedFor(medium), medium);
+    for (const type of CHECKSUM_TYPES) expect(await computeChecksum(blob, type)).toBe(expected(medium)[type]);
+    expect(sharedPool().workerCount).toBe(0);
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
+    configureChecksums({ createWorker: countingWorker });
+    expect(await computeChecksum(blob, 'CRC32')).toBe(expected(medium).CRC32);
+    expect(created).toBe(1);
+  });
+
+  it(`equals Node's digests on a ${LARGE_CASE / 2 ** 20} MiB in-page blob`, async () => {
+    configureChecksums({ poolSize: 2, createWorker: countingWorker });
+    const blob = pseudoRandomBlob(seedFor(LARGE_CASE), LARGE_CASE);
+    const digests = await Promise.all(CHECKSUM_TYPES.map((type) => computeChecksum(blob, type)));
+    expect(digests).toEqual(CHECKSUM_TYPES.map((type) => expected(LARGE_CASE)[type]));
+  });
+});

@@ -1,0 +1,25 @@
+import type { ChecksumType } from '../core/types';
+
+/** Main thread → worker. One job at a time per worker; `id` tells stale replies from an aborted job apart. */
+export type ToWorker =
+  | {
+      kind: 'hash';
+      id: number;
+      blob: Blob;
+      type: ChecksumType;
+      stallTimeoutMs?: number;
+      subtleMaxBytes?: number;
+    }
+  | { kind: 'session-start'; id: number; type: ChecksumType }
+  | { kind: 'session-update'; id: number; chunk: Uint8Array }
+  | { kind: 'session-digest'; id: number }
+  | { kind: 'abort'; id: number };
+
+/** Worker → main thread. Every job ends with exactly one of `done`, `aborted`, `error`. */
+export type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'progress'; id: number; bytesRead: number; total: number }
+  | { kind: 'ack'; id: number }
+  | { kind: 'done'; id: number; digest: Uint8Array }
+  | { kind: 'aborted'; id: number }
+  | { kind: 'error'; id: number; code?: string; message: string };
