@@ -3,7 +3,6 @@ import { createHttpBackend, createObjectStore, type ObjectStoreClient } from 'ob
 import { DropZone, ObjectStoreProvider, relativePathOf, UploadList, useUpload } from 'objectdrop/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FaultPanel } from './fault-panel';
-import { inThreadHasher } from './in-thread-hasher';
 import { type StoredEntry, StoredObject } from './stored-objects';
 import { TotalProgress } from './total-progress';
 import { type DemoUploadOptions, initialUploadOptions, UploadOptionsForm } from './upload-options';
