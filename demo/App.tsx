@@ -87,7 +87,6 @@ export function App({ storeUrl }: { storeUrl: string }) {
       backend,
       checksumType: options.checksumType,
       keyFor,
-      hasher: inThreadHasher,
     });
     clients.current.set(options.checksumType, client);
   }
