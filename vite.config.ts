@@ -84,6 +84,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.{ts,tsx}'],
+          globalSetup: ['src/testing/vitest-global-setup.ts'],
           testTimeout: 60_000,
           browser: {
             enabled: true,

@@ -23,18 +23,25 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-function watchGaps(): { stop(): number } {
+/** The longest gap between ticks of a 10 ms timer, and the main thread's own long tasks (≥ 50 ms). */
+function watchGaps(): { stop(): { longestGap: number; longTasks: number } } {
   let last = performance.now();
-  let longest = 0;
+  let longestGap = 0;
+  let longTasks = 0;
   const timer = setInterval(() => {
     const now = performance.now();
-    longest = Math.max(longest, now - last);
+    longestGap = Math.max(longestGap, now - last);
     last = now;
   }, 10);
+  const observer = new PerformanceObserver((list) => {
+    longTasks += list.getEntries().length;
+  });
+  observer.observe({ type: 'longtask' });
   return {
     stop() {
       clearInterval(timer);
-      return longest;
+      observer.disconnect();
+      return { longestGap, longTasks };
     },
   };
 }
@@ -50,8 +57,13 @@ const bench = {
     ceilings?.terminate();
     ceilings = undefined;
   },
-  compute: (type: ChecksumType, subtleMaxBytes?: number) =>
-    timed(() => computeChecksum(blob!, type, subtleMaxBytes === undefined ? {} : { subtleMaxBytes })),
+  compute: (type: ChecksumType, subtleMaxBytes?: number, splitMinBytes?: number) =>
+    timed(() =>
+      computeChecksum(blob!, type, {
+        ...(subtleMaxBytes === undefined ? {} : { subtleMaxBytes }),
+        ...(splitMinBytes === undefined ? {} : { splitMinBytes }),
+      }),
+    ),
   inMemory: (type: ChecksumType) => ask({ kind: 'in-memory', type }),
   subtle: (type: ChecksumType, includeRead: boolean) =>
     ask({ kind: 'subtle', type, includeRead, blob: blob! }),
@@ -63,7 +75,7 @@ const bench = {
     const start = performance.now();
     const digest = await computeChecksum(file, type);
     const ms = performance.now() - start;
-    return { digest, ms, longestGap: gaps.stop(), size: file.size };
+    return { digest, ms, size: file.size, ...gaps.stop() };
   },
   /** The same timer with nothing else running: what this machine's scheduling alone costs. */
   async idleGap(ms: number) {

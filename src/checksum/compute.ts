@@ -1,8 +1,10 @@
 import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../core/errors';
 import type { ChecksumType } from '../core/types';
+import { CHUNK_SIZE } from './blob-reader';
+import { type CrcType, combineCrc, crcToBase64 } from './crc-combine';
 import { hashBlob } from './hash-blob';
 import { bytesToBase64 } from './hashers';
-import { sharedPool, WorkerJob } from './pool';
+import { type PooledWorker, sharedPool, WorkerJob, type WorkerPool } from './pool';
 import type { FromWorker } from './protocol';
 import { assertBlob, assertChecksumType } from './validate';
 
@@ -17,7 +19,14 @@ export interface ComputeChecksumOptions {
 export interface ComputeChecksumInternals {
   stallTimeoutMs?: number;
   subtleMaxBytes?: number;
+  /** Default {@link SPLIT_MIN_BYTES}; Infinity keeps every file on one worker. */
+  splitMinBytes?: number;
 }
+
+/**
+ * CRC files of at least twice this size are split across free workers and the parts combined.
+ */
+export const SPLIT_MIN_BYTES = 32 * 1024 * 1024;
 
 export function workerError(message: Extract<FromWorker, { kind: 'error' }>): ObjectStoreError {
   const code = (message.code as ObjectStoreErrorCode | undefined) ?? 'INVALID_INPUT';
@@ -37,50 +46,121 @@ export async function computeChecksum(
 ): Promise<string> {
   assertBlob(blob);
   assertChecksumType(type);
-  const { signal } = options;
   const pool = sharedPool();
-  const pooled = await pool.acquire(signal);
+  const pooled = await pool.acquire(options.signal);
   if (!pooled) return bytesToBase64(await hashBlob(blob, type, options));
-  return bytesToBase64(
-    await new Promise<Uint8Array>((resolve, reject) => {
-      let settled = false;
-      const settle = () => {
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
+  if (
+    (type === 'CRC32' || type === 'CRC32C') &&
+    blob.size >= 2 * (options.splitMinBytes ?? SPLIT_MIN_BYTES)
+  ) {
+    const parts = Math.min(pool.size, Math.floor(blob.size / (options.splitMinBytes ?? SPLIT_MIN_BYTES)));
+    const more = await pool.tryAcquire(parts - 1);
+    if (more.length > 0)
+      return crcToBase64(await hashCrcInParts(pool, [pooled, ...more], blob, type, options));
+  }
+  return bytesToBase64(await hashOnWorker(pool, pooled, blob, type, options));
+}
+
+type Options = ComputeChecksumOptions & ComputeChecksumInternals;
+
+function hashOnWorker(
+  pool: WorkerPool,
+  pooled: PooledWorker,
+  blob: Blob,
+  type: ChecksumType,
+  options: Options,
+): Promise<Uint8Array> {
+  const { signal } = options;
+  if (signal?.aborted) {
+    pool.release(pooled);
+    return Promise.reject(abortError(signal.reason));
+  }
+  return new Promise<Uint8Array>((resolve, reject) => {
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      if (settled) return;
+      settle();
+      job.abort();
+      reject(abortError(signal?.reason));
+    };
+    const job = new WorkerJob(
+      pool,
+      pooled,
+      (message) => {
+        if (settled) return;
+        if (message.kind === 'progress') options.onProgress?.(message.bytesRead, message.total);
+        else if (message.kind === 'done') resolve(message.digest);
+        else if (message.kind === 'aborted') reject(abortError(signal?.reason));
+        else if (message.kind === 'error') reject(workerError(message));
+        if (message.kind !== 'progress') settle();
+      },
+      () => {
+        // The worker died (out of memory, killed): hashing the Blob again here is safe.
         if (settled) return;
         settle();
-        job.abort();
-        reject(abortError(signal?.reason));
-      };
-      const job = new WorkerJob(
-        pool,
-        pooled,
-        (message) => {
-          if (settled) return;
-          if (message.kind === 'progress') options.onProgress?.(message.bytesRead, message.total);
-          else if (message.kind === 'done') resolve(message.digest);
-          else if (message.kind === 'aborted') reject(abortError(signal?.reason));
-          else if (message.kind === 'error') reject(workerError(message));
-          if (message.kind !== 'progress') settle();
-        },
-        () => {
-          // The worker died (out of memory, killed): hashing the Blob again here is safe.
-          if (settled) return;
-          settle();
-          hashBlob(blob, type, options).then(resolve, reject);
-        },
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-      job.post({
-        kind: 'hash',
-        id: job.id,
-        blob,
-        type,
-        ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
-        ...(options.subtleMaxBytes !== undefined ? { subtleMaxBytes: options.subtleMaxBytes } : {}),
-      });
-    }),
-  );
+        hashBlob(blob, type, options).then(resolve, reject);
+      },
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+    job.post({
+      kind: 'hash',
+      id: job.id,
+      blob,
+      type,
+      ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+      ...(options.subtleMaxBytes !== undefined ? { subtleMaxBytes: options.subtleMaxBytes } : {}),
+    });
+  });
+}
+
+/**
+ * One CRC from several workers: each hashes a slice, the partial CRCs are joined with `combineCrc`.
+ * Slices start on chunk boundaries so every worker reads whole chunks.
+ */
+async function hashCrcInParts(
+  pool: WorkerPool,
+  workers: PooledWorker[],
+  blob: Blob,
+  type: CrcType,
+  options: Options,
+): Promise<number> {
+  const partSize = Math.ceil(blob.size / workers.length / CHUNK_SIZE) * CHUNK_SIZE;
+  const inner = new AbortController();
+  const stop = () => inner.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+  const read = workers.map(() => 0);
+  try {
+    const digests = await Promise.all(
+      workers.map((pooled, i) => {
+        const part = blob.slice(i * partSize, (i + 1) * partSize);
+        return hashOnWorker(pool, pooled, part, type, {
+          ...options,
+          signal: inner.signal,
+          onProgress: (bytesRead) => {
+            read[i] = bytesRead;
+            options.onProgress?.(
+              read.reduce((a, b) => a + b),
+              blob.size,
+            );
+          },
+        }).catch((error) => {
+          inner.abort(error);
+          throw options.signal?.aborted ? abortError(options.signal.reason) : error;
+        });
+      }),
+    );
+    let crc = 0;
+    digests.forEach((digest, i) => {
+      const length = Math.min(partSize, blob.size - i * partSize);
+      crc = combineCrc(type, crc, new DataView(digest.buffer, digest.byteOffset).getUint32(0), length);
+    });
+    return crc;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
 }

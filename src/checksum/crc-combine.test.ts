@@ -27,6 +27,24 @@ describe('combineCrc', () => {
     expect(crc).toBe(crcc(bytes));
   });
 
+  it('joins a part of 512 MiB and more (past the 32 powers zlib keeps)', () => {
+    const zeros = new Uint8Array(16 * 2 ** 20);
+    const length = 2 ** 29 + 5;
+    const a = new TextEncoder().encode('abc');
+    for (const [type, crc] of [
+      ['CRC32', (b: Uint8Array, previous = 0) => crc32(b, previous)],
+      ['CRC32C', (b: Uint8Array, previous = 0) => referenceCrc(CRC32C_POLYNOMIAL, b, previous)],
+    ] as const) {
+      let crcB = crc(zeros.subarray(0, 5));
+      let whole = crc(zeros.subarray(0, 5), crc(a));
+      for (let i = 0; i < 2 ** 29 / zeros.length; i++) {
+        crcB = crc(zeros, crcB);
+        whole = crc(zeros, whole);
+      }
+      expect(combineCrc(type, crc(a), crcB, length), type).toBe(whole);
+    }
+  }, 60_000);
+
   it('handles lengths past 4 GiB', () => {
     // Shifting A past B is multiplying by x^(8·|B|): shifting by m then n must equal shifting by m+n.
     const a = crc32('a');

@@ -21,14 +21,17 @@ function multiplyModP(a: number, b: number, polynomial: number): number {
 
 const powerTables = new Map<number, Uint32Array>();
 
-/** x^(2^k) mod P for k = 0..31. */
+/**
+ * x^(2^k) mod P for k = 0..63. zlib keeps 32 and wraps k, which holds for CRC-32's polynomial but not
+ * for CRC-32C's: lengths of 512 MiB and more (k = 3 + 29) need the entries past 31.
+ */
 function powers(polynomial: number): Uint32Array {
   let table = powerTables.get(polynomial);
   if (!table) {
-    table = new Uint32Array(32);
+    table = new Uint32Array(64);
     let p = 0x40000000; // x^1
     table[0] = p;
-    for (let k = 1; k < 32; k++) table[k] = p = multiplyModP(p, p, polynomial);
+    for (let k = 1; k < 64; k++) table[k] = p = multiplyModP(p, p, polynomial);
     powerTables.set(polynomial, table);
   }
   return table;
@@ -39,7 +42,7 @@ function xPowerModP(n: number, k: number, polynomial: number): number {
   const table = powers(polynomial);
   let p = 0x80000000; // x^0
   while (n > 0) {
-    if (n % 2 === 1) p = multiplyModP(table[k & 31]!, p, polynomial);
+    if (n % 2 === 1) p = multiplyModP(table[k]!, p, polynomial);
     n = Math.floor(n / 2);
     k += 1;
   }

@@ -80,10 +80,44 @@ describe('checksum worker pool', () => {
     expect(created).toBe(1);
   });
 
+  it('splits one large CRC across free workers and combines the parts', async () => {
+    configureChecksums({ poolSize: 3, createWorker: countingWorker });
+    const blob = pseudoRandomBlob(seedFor(medium), medium);
+    for (const type of ['CRC32', 'CRC32C'] as const) {
+      const progress: number[] = [];
+      const digest = await computeChecksum(blob, type, {
+        splitMinBytes: 2 * 2 ** 20,
+        onProgress: (read, total) => {
+          expect(total).toBe(medium);
+          progress.push(read);
+        },
+      });
+      expect(digest).toBe(expected(medium)[type]);
+      expect(progress.at(-1)).toBe(medium);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    }
+    expect(created).toBe(3);
+    const controller = new AbortController();
+    const aborted = computeChecksum(pseudoRandomBlob(9, 24 * CHUNK_SIZE), 'CRC32C', {
+      splitMinBytes: 4 * CHUNK_SIZE,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(aborted).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(await computeChecksum(blob, 'CRC32C', { splitMinBytes: 2 * 2 ** 20 })).toBe(
+      expected(medium).CRC32C,
+    );
+    expect(created).toBe(3);
+  });
+
   it(`equals Node's digests on a ${LARGE_CASE / 2 ** 20} MiB in-page blob`, async () => {
     configureChecksums({ poolSize: 2, createWorker: countingWorker });
     const blob = pseudoRandomBlob(seedFor(LARGE_CASE), LARGE_CASE);
     const digests = await Promise.all(CHECKSUM_TYPES.map((type) => computeChecksum(blob, type)));
     expect(digests).toEqual(CHECKSUM_TYPES.map((type) => expected(LARGE_CASE)[type]));
+    // Alone, a CRC is split across both workers.
+    for (const type of ['CRC32', 'CRC32C'] as const) {
+      expect(await computeChecksum(blob, type)).toBe(expected(LARGE_CASE)[type]);
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { FromWorker, ToWorker } from './protocol';
 /** How long an aborted job may take to answer before its worker is ended instead of reused. */
 const ABORT_GRACE_MS = 10_000;
 
-interface PooledWorker {
+export interface PooledWorker {
   worker: Worker;
   idleTimer?: ReturnType<typeof setTimeout>;
   listener?: (message: FromWorker) => void;
@@ -102,6 +102,16 @@ export class WorkerPool {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
     });
+  }
+
+  /** Up to `count` more workers that are free now or can be started; never waits behind other jobs. */
+  async tryAcquire(count: number): Promise<PooledWorker[]> {
+    if (count <= 0 || this.unavailable || this.waiters.length > 0) return [];
+    const taken = this.idle.splice(Math.max(0, this.idle.length - count));
+    for (const pooled of taken) clearTimeout(pooled.idleTimer);
+    const startable = Math.max(0, Math.min(count - taken.length, this.size - this.live));
+    const started = await Promise.all(Array.from({ length: startable }, () => this.create()));
+    return [...taken, ...started.filter((pooled) => pooled !== null)];
   }
 
   release(pooled: PooledWorker): void {

@@ -1,6 +1,6 @@
 import { computeChecksum } from '../checksum';
 import { callBackend, createEngineContext, type EngineContext, type Hasher } from './context';
-import { ObjectStoreError } from './errors';
+import { isObjectStoreError, ObjectStoreError } from './errors';
 import { keyForUpload } from './keys';
 import { PRESIGNED_URL_TTL_SECONDS } from './limits';
 import type { RetryOptions, RetryPolicy } from './retry';
@@ -17,7 +17,6 @@ import { createSlots } from './upload/slots';
 import type { UploadSnapshot } from './upload/state';
 import { type UploadTask, UploadTaskImpl } from './upload/task';
 import { assertChecksumType, assertPositiveInteger, isBlob, validateUpload } from './validate';
-import { toObjectStoreError } from './with-retry';
 
 export interface ObjectStoreClientOptions {
   /** Hands out pre-signed URLs: `createHttpBackend`, `createForgeBackend`, `createMemoryBackend` or your own. */
@@ -83,7 +82,17 @@ export interface ObjectStoreClient {
 
 let nextTaskId = 0;
 
-/** A client for one backend: an upload queue with bounded concurrency and one rate-limit gate. */
+/**
+ * A client for one backend: an upload queue with bounded concurrency, one retry policy and one
+ * rate-limit gate shared by every request it makes.
+ *
+ * ```ts
+ * const client = createObjectStore({ backend: createHttpBackend({ baseUrl: '/files' }) });
+ * const task = client.upload(file, { ttlSeconds: 86_400 });
+ * task.subscribe(() => render(task.getSnapshot())); // status, loaded/total, bytesPerSecond, etaSeconds
+ * const object = await task.done; // { key, checksum, size, … } confirmed by a `get` after the PUT
+ * ```
+ */
 export function createObjectStore(options: ObjectStoreClientOptions): ObjectStoreClient {
   const checksumType = options.checksumType ?? 'SHA256';
   const concurrency = options.concurrency ?? 4;
@@ -115,7 +124,9 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
           { checksumType, maxObjectSize: options.maxObjectSize },
         );
       } catch (error) {
-        invalid = toObjectStoreError(error, 'keyFor');
+        invalid = isObjectStoreError(error)
+          ? error
+          : new ObjectStoreError('INVALID_INPUT', 'keyFor(file) threw.', { cause: error, retryable: false });
         request = { ...request, key: typeof key === 'string' ? key : '' };
       }
       nextTaskId += 1;

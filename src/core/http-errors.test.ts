@@ -46,3 +46,28 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null)).toBe(undefined);
   });
 });
+
+const s3Xml = (code: string, message = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>tx1</RequestId></Error>`;
+
+describe('errorFromResponse with S3 XML errors (pre-signed URLs of an S3-compatible store)', () => {
+  it('maps them by <Code>', () => {
+    expect(errorFromResponse(503, s3Xml('SlowDown', 'Please reduce your request rate.'))).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      retryable: true,
+      message: 'The store answered 503 SlowDown: Please reduce your request rate.',
+    });
+    expect(errorFromResponse(400, s3Xml('BadDigest')).code).toBe('CHECKSUM_MISMATCH');
+    expect(errorFromResponse(400, s3Xml('XAmzContentChecksumMismatch')).code).toBe('CHECKSUM_MISMATCH');
+    expect(errorFromResponse(400, s3Xml('IncompleteBody')).code).toBe('LENGTH_MISMATCH');
+    expect(errorFromResponse(404, s3Xml('NoSuchKey')).code).toBe('NOT_FOUND');
+    expect(errorFromResponse(403, s3Xml('SignatureDoesNotMatch')).code).toBe('SIGNATURE_INVALID');
+    expect(errorFromResponse(403, s3Xml('AccessDenied')).code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('reads 412 as OBJECT_EXISTS for a PUT (If-None-Match: *) and OBJECT_CHANGED otherwise', () => {
+    expect(errorFromResponse(412, s3Xml('PreconditionFailed'), undefined, 'PUT').code).toBe('OBJECT_EXISTS');
+    expect(errorFromResponse(412, s3Xml('PreconditionFailed'), undefined, 'GET').code).toBe('OBJECT_CHANGED');
+    expect(errorFromResponse(412, '').code).toBe('OBJECT_CHANGED');
+  });
+});

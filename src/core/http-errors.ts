@@ -34,22 +34,58 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
+// S3-compatible stores answer pre-signed requests with XML errors: <Error><Code>SlowDown</Code>…
+const S3_CODES: Readonly<Record<string, ObjectStoreErrorCode>> = {
+  SlowDown: 'TOO_MANY_REQUESTS',
+  TooManyRequests: 'TOO_MANY_REQUESTS',
+  RequestLimitExceeded: 'TOO_MANY_REQUESTS',
+  BadDigest: 'CHECKSUM_MISMATCH',
+  XAmzContentChecksumMismatch: 'CHECKSUM_MISMATCH',
+  IncompleteBody: 'LENGTH_MISMATCH',
+  EntityTooLarge: 'OBJECT_TOO_LARGE',
+  NoSuchKey: 'NOT_FOUND',
+  SignatureDoesNotMatch: 'SIGNATURE_INVALID',
+};
+
+function s3ErrorOf(bodyText: string): { code: string; message: string } | undefined {
+  const code = /<Code>([^<]{1,80})<\/Code>/.exec(bodyText)?.[1];
+  if (!code) return undefined;
+  return { code, message: /<Message>([^<]{1,300})<\/Message>/.exec(bodyText)?.[1] ?? '' };
+}
+
 /**
  * Turns a non-2xx answer into an `ObjectStoreError`. Bodies of the form `{ code, message }`
- * (the local store, `createHttpBackend` servers) keep their code; anything else is mapped by status.
+ * (the local store, `createHttpBackend` servers) keep their code; S3 XML errors are mapped by their
+ * `<Code>`; anything else by status. Pass the request's `method`: an S3 store answers an upload
+ * with `overwrite: false` (`If-None-Match: *`) onto an existing key with 412, which for a PUT means
+ * `OBJECT_EXISTS`, not `OBJECT_CHANGED`.
  */
-export function errorFromResponse(status: number, bodyText: string, headers?: Headers): ObjectStoreError {
+export function errorFromResponse(
+  status: number,
+  bodyText: string,
+  headers?: Headers,
+  method?: string,
+): ObjectStoreError {
   let code: ObjectStoreErrorCode = codeForStatus(status);
   let message = `The server answered ${status}.`;
-  try {
-    const body = JSON.parse(bodyText) as { code?: unknown; message?: unknown };
-    if (typeof body.code === 'string' && KNOWN_CODES.has(body.code)) code = body.code as ObjectStoreErrorCode;
-    if (typeof body.message === 'string' && body.message) message = body.message;
-  } catch {
-    if (bodyText && bodyText.length < 300) message = `${message} ${bodyText}`;
+  const s3 = s3ErrorOf(bodyText);
+  if (s3) {
+    code = S3_CODES[s3.code] ?? code;
+    message = `The store answered ${status} ${s3.code}${s3.message ? `: ${s3.message}` : '.'}`;
+  } else {
+    try {
+      const body = JSON.parse(bodyText) as { code?: unknown; message?: unknown };
+      if (typeof body.code === 'string' && KNOWN_CODES.has(body.code))
+        code = body.code as ObjectStoreErrorCode;
+      if (typeof body.message === 'string' && body.message) message = body.message;
+    } catch {
+      if (bodyText && bodyText.length < 300) message = `${message} ${bodyText}`;
+    }
   }
-  if (status === 403 && code === 'BACKEND')
-    code = /expired/i.test(bodyText) ? 'URL_EXPIRED' : 'SIGNATURE_INVALID';
+  if (status === 412 && method?.toUpperCase() === 'PUT') code = 'OBJECT_EXISTS';
+  if (status === 403 && (code === 'BACKEND' || code === 'SIGNATURE_INVALID') && /expired/i.test(bodyText))
+    code = 'URL_EXPIRED';
+  else if (status === 403 && code === 'BACKEND') code = 'SIGNATURE_INVALID';
   return new ObjectStoreError(code, message, {
     status,
     retryAfterSeconds: parseRetryAfter(headers?.get('retry-after') ?? null),

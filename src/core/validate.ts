@@ -5,6 +5,9 @@ import { CHECKSUM_TYPES, type ChecksumType, type UploadUrlBody } from './types';
 /** Length of the base64 digest each algorithm produces, to size the presign request before hashing. */
 const BASE64_DIGEST_LENGTH: Record<ChecksumType, number> = { SHA1: 28, SHA256: 44, CRC32: 8, CRC32C: 8 };
 
+// What the store keeps and hands back verbatim as a header: visible ASCII and spaces, no CR/LF.
+const CONTENT_TYPE = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
+
 function invalid(message: string): ObjectStoreError {
   return new ObjectStoreError('INVALID_INPUT', message, { retryable: false });
 }
@@ -49,12 +52,18 @@ export function validateUpload(
   if (!isBlob(file)) throw invalid('upload() needs a Blob or File.');
   const { key, ttlSeconds, overwrite, cdn, contentType } = input;
   if (typeof key !== 'string' || key.length === 0) throw invalid('The key must be a non-empty string.');
-  if (ttlSeconds !== undefined) assertPositiveInteger('ttlSeconds', ttlSeconds);
+  // A lone surrogate has no UTF-8 form: the store refuses such keys.
+  if (/\p{Surrogate}/u.test(key)) throw invalid('The key must be well-formed UTF-16 (no lone surrogates).');
+  if (
+    ttlSeconds !== undefined &&
+    (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+  )
+    throw invalid(`ttlSeconds must be a number of seconds greater than 0; got ${String(ttlSeconds)}.`);
   if (overwrite !== undefined && typeof overwrite !== 'boolean')
     throw invalid('overwrite must be a boolean.');
   if (cdn !== undefined && typeof cdn !== 'boolean') throw invalid('cdn must be a boolean.');
-  if (contentType !== undefined && typeof contentType !== 'string')
-    throw invalid('contentType must be a string.');
+  if (contentType !== undefined && (typeof contentType !== 'string' || !CONTENT_TYPE.test(contentType)))
+    throw invalid('contentType must be a media type of printable ASCII, at most 255 characters.');
   const maxObjectSize = limits.maxObjectSize ?? MAX_OBJECT_SIZE;
   if (file.size > maxObjectSize)
     throw new ObjectStoreError(
@@ -69,7 +78,11 @@ export function validateUpload(
     ...(ttlSeconds === undefined ? {} : { ttlSeconds: ttlSeconds as number }),
     ...(overwrite === undefined ? {} : { overwrite }),
     ...(cdn === undefined ? {} : { cdn }),
-    ...((contentType ?? file.type) ? { contentType: (contentType as string | undefined) ?? file.type } : {}),
+    ...(contentType !== undefined
+      ? { contentType: contentType as string }
+      : CONTENT_TYPE.test(file.type)
+        ? { contentType: file.type }
+        : {}),
   };
   const placeholder = 'A'.repeat(BASE64_DIGEST_LENGTH[limits.checksumType]);
   const bytes = new TextEncoder().encode(JSON.stringify({ ...body, checksum: placeholder })).length;

@@ -37,13 +37,8 @@ export function useObjectStoreContext(): ObjectStoreContextValue {
 export function describeUpload(context: ObjectStoreContextValue, task: UploadTask): TaskInfo {
   const known = context.taskInfo.get(task);
   if (known) return known;
-  const file = task.file as (Blob & { name?: string }) | undefined;
-  return {
-    name: file?.name || task.key,
-    type: file?.type ?? '',
-    size: file?.size,
-    cdn: false,
-  };
+  const { name, file, total } = task.getSnapshot();
+  return { name, type: file.type, size: total, cdn: false };
 }
 
 export function rememberTask(

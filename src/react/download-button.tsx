@@ -1,14 +1,15 @@
-import { type ButtonHTMLAttributes, type ReactNode, useState } from 'react';
+import { type ButtonHTMLAttributes, type ReactNode, useRef, useState } from 'react';
 import { ObjectStoreError } from '../core/errors';
 import { cx } from './class-names';
 import { rememberTask, useObjectStoreContext } from './context';
-import type { DownloadOptions, DownloadTask } from './engine-types';
+import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './engine-types';
 import { progressOf } from './format';
 import { errorText, type Messages } from './messages';
 import { ProgressBar } from './progress-bar';
 import { progressText } from './progress-text';
-import { isActive, isSettled } from './status';
+import { isActive } from './status';
 import { fileNameOf } from './use-download';
+import { useFocusRescue } from './use-focus-rescue';
 import { useMessages } from './use-messages';
 import { useTaskSnapshot } from './use-tasks';
 
@@ -27,6 +28,10 @@ export interface DownloadButtonProps
   messages?: Partial<Messages>;
 }
 
+const noop = () => {};
+/** Stands in for "no download yet", so the snapshot hook runs unconditionally. */
+const NO_TASK = { subscribe: () => noop, getSnapshot: (): DownloadSnapshot | undefined => undefined };
+
 /** A button that downloads one object, then shows the download's progress, Cancel and Retry. */
 export function DownloadButton(props: DownloadButtonProps) {
   const {
@@ -42,19 +47,25 @@ export function DownloadButton(props: DownloadButtonProps) {
     onError,
     ...more
   } = props;
-  const { messages: overrides, className, disabled, ...rest } = more;
+  const { messages: overrides, className, disabled, onClick, ...rest } = more;
   const context = useObjectStoreContext();
-  const { messages } = useMessages(overrides);
+  const { messages, locale } = useMessages(overrides);
   const [task, setTask] = useState<DownloadTask>();
+  const snapshot = useTaskSnapshot<DownloadSnapshot | undefined>(task ?? NO_TASK);
+  const root = useRef<HTMLSpanElement>(null);
+  const focus = useFocusRescue(root);
   const name = fileName ?? fileNameOf(objectKey);
+  const status = snapshot?.status;
+  const running = status !== undefined && (isActive(status) || status === 'paused');
 
   const start = () => {
     const { client } = context;
     if (!client.download) throw new ObjectStoreError('INVALID_INPUT', 'This client has no download engine.');
-    const options = { to, fileName: name, cdn, segmentSize, parallel, verify };
-    for (const option of Object.keys(options) as (keyof typeof options)[]) {
-      if (options[option] === undefined) delete options[option];
-    }
+    const options: DownloadOptions = { to, fileName: name };
+    if (cdn !== undefined) options.cdn = cdn;
+    if (segmentSize !== undefined) options.segmentSize = segmentSize;
+    if (parallel !== undefined) options.parallel = parallel;
+    if (verify !== undefined) options.verify = verify;
     const started = client.download(objectKey, options);
     rememberTask(context, started, { name, cdn: cdn ?? false });
     setTask(started);
@@ -63,86 +74,65 @@ export function DownloadButton(props: DownloadButtonProps) {
     });
   };
 
-  return (
-    <span className={cx('od-download', className)} data-state={task ? undefined : 'idle'}>
-      {task ? (
-        <DownloadProgress
-          task={task}
-          name={name}
-          messages={messages}
-          onRetry={start}
-          buttonProps={{ ...rest, disabled }}
-          label={children}
-        />
-      ) : (
-        <button
-          type="button"
-          className="od-download__button"
-          aria-label={children ? undefined : messages.downloadFile(name)}
-          disabled={disabled}
-          onClick={start}
-          {...rest}
-        >
-          {children ?? messages.download}
-        </button>
-      )}
-    </span>
-  );
-}
-
-interface DownloadProgressProps {
-  task: DownloadTask;
-  name: string;
-  messages: Messages;
-  onRetry: () => void;
-  buttonProps: ButtonHTMLAttributes<HTMLButtonElement>;
-  label: ReactNode;
-}
-
-function DownloadProgress({ task, name, messages, onRetry, buttonProps, label }: DownloadProgressProps) {
-  const { locale } = useObjectStoreContext();
-  const snapshot = useTaskSnapshot(task);
-  const { status, error } = snapshot;
-  const running = isActive(status) || status === 'paused';
-  const value = status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total);
+  const value = status === 'done' ? 1 : snapshot ? progressOf(snapshot.loaded, snapshot.total) : undefined;
   const stateText =
-    status === 'failed'
-      ? errorText(messages, error) || messages.downloadStatus.failed
-      : messages.downloadStatus[status];
+    status === undefined
+      ? ''
+      : status === 'failed'
+        ? errorText(messages, snapshot?.error) || messages.downloadStatus.failed
+        : messages.downloadStatus[status];
+
   return (
-    <span className="od-download__task" data-state={status} data-error={error?.code}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: focus events bubble up from the buttons; the span takes no input
+    <span
+      ref={root}
+      className={cx('od-download', className)}
+      data-state={status ?? 'idle'}
+      data-error={status === 'failed' ? snapshot?.error?.code : undefined}
+      onFocus={focus.onFocus}
+      onBlur={focus.onBlur}
+    >
       <button
         type="button"
         className="od-download__button"
-        aria-label={label ? undefined : messages.downloadFile(name)}
-        {...buttonProps}
-        disabled={buttonProps.disabled || running}
-        onClick={onRetry}
+        aria-label={children ? undefined : messages.downloadFile(name)}
+        disabled={disabled}
+        // Not `disabled` while running: a disabled button drops keyboard focus.
+        aria-disabled={running || undefined}
+        {...rest}
+        onClick={(event) => {
+          onClick?.(event);
+          if (!running && !event.defaultPrevented) start();
+        }}
       >
-        {label ?? messages.download}
+        {children ?? messages.download}
       </button>
-      <ProgressBar
-        className="od-download__progress"
-        value={value}
-        state={status}
-        label={messages.progressLabel(name)}
-        valueText={progressText(snapshot, messages, locale)}
-      />
-      <span className="od-download__status">{stateText}</span>
-      {running && (
-        <button
-          type="button"
-          data-action="cancel"
-          aria-label={messages.cancelFile(name)}
-          onClick={() => task.cancel()}
-        >
-          {messages.cancel}
-        </button>
-      )}
-      {isSettled(status) && status === 'failed' && (
-        <button type="button" data-action="retry" aria-label={messages.retryFile(name)} onClick={onRetry}>
-          {messages.retry}
-        </button>
+      {snapshot && (
+        <>
+          <ProgressBar
+            className="od-download__progress"
+            value={value}
+            state={status}
+            label={messages.progressLabel(name)}
+            valueText={progressText(snapshot, messages, locale)}
+          />
+          <span className="od-download__status">{stateText}</span>
+          {running && (
+            <button
+              type="button"
+              data-action="cancel"
+              aria-label={messages.cancelFile(name)}
+              onClick={() => task?.cancel()}
+            >
+              {messages.cancel}
+            </button>
+          )}
+          {status === 'failed' && (
+            <button type="button" data-action="retry" aria-label={messages.retryFile(name)} onClick={start}>
+              {messages.retry}
+            </button>
+          )}
+        </>
       )}
     </span>
   );

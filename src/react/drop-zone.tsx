@@ -29,6 +29,11 @@ export interface UseDropZoneOptions extends FileRules {
   upload?: boolean | PerFileUploadOptions;
   /** Accept more than one file per pick. Default `true`. */
   multiple?: boolean;
+  /**
+   * Also offer a button that picks a whole folder (files keep their relative paths), so that
+   * keyboard users, who cannot drag, can add folders too. Default `false`.
+   */
+  folders?: boolean;
   disabled?: boolean;
   messages?: Partial<Messages>;
 }
@@ -39,6 +44,8 @@ export interface DropZoneState {
   announcement: string;
   /** Opens the file picker. */
   open(): void;
+  /** Opens the folder picker (needs `folders`). */
+  openFolder(): void;
   /** Validates and hands on files, as a drop would. */
   addFiles(files: readonly File[]): void;
   rootProps: HTMLAttributes<HTMLElement> & { 'data-state': string };
@@ -53,6 +60,8 @@ export interface DropZoneState {
     'aria-label': string;
     onChange: (event: { currentTarget: HTMLInputElement }) => void;
   };
+  /** Props of the folder input; render it only when `folders` is set. */
+  folderInputProps: DropZoneState['inputProps'];
   messages: Messages;
 }
 
@@ -64,6 +73,7 @@ export function useDropZone(options: UseDropZoneOptions = {}): DropZoneState {
   const [rejections, setRejections] = useState<FileRejection[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const input = useRef<HTMLInputElement | null>(null);
+  const folderInput = useRef<HTMLInputElement | null>(null);
   const depth = useRef(0);
   const latest = useRef(options);
   latest.current = options;
@@ -96,6 +106,9 @@ export function useDropZone(options: UseDropZoneOptions = {}): DropZoneState {
 
   const open = useCallback(() => {
     if (!latest.current.disabled) input.current?.click();
+  }, []);
+  const openFolder = useCallback(() => {
+    if (!latest.current.disabled) folderInput.current?.click();
   }, []);
 
   const onDragEnter = (event: DragEvent<HTMLElement>) => {
@@ -131,6 +144,22 @@ export function useDropZone(options: UseDropZoneOptions = {}): DropZoneState {
   };
 
   const accept = acceptList(options.accept).join(',') || undefined;
+  const inputProps = {
+    type: 'file' as const,
+    hidden: true as const,
+    tabIndex: -1 as const,
+    multiple: options.multiple ?? true,
+    accept,
+    disabled: options.disabled ?? false,
+    'aria-label': messages.chooseFiles,
+    onChange: (event: { currentTarget: HTMLInputElement }) => {
+      const target = event.currentTarget;
+      const files = Array.from(target.files ?? []);
+      // Cleared so that picking the same file again still fires `change`.
+      target.value = '';
+      addFiles(files);
+    },
+  };
   const state = options.disabled ? 'disabled' : isDragOver ? 'drag-over' : 'idle';
   return {
     isDragOver,
@@ -141,24 +170,22 @@ export function useDropZone(options: UseDropZoneOptions = {}): DropZoneState {
     messages,
     rootProps: { onDragEnter, onDragOver, onDragLeave, onDrop, onPaste, 'data-state': state },
     inputProps: {
+      ...inputProps,
       ref: (element) => {
         input.current = element;
       },
-      type: 'file',
-      hidden: true,
-      tabIndex: -1,
-      multiple: options.multiple ?? true,
-      accept,
-      disabled: options.disabled ?? false,
-      'aria-label': messages.chooseFiles,
-      onChange: (event) => {
-        const target = event.currentTarget;
-        const files = Array.from(target.files ?? []);
-        // Cleared so that picking the same file again still fires `change`.
-        target.value = '';
-        addFiles(files);
+    },
+    folderInputProps: {
+      ...inputProps,
+      accept: undefined,
+      'aria-label': messages.chooseFolder,
+      ref: (element) => {
+        folderInput.current = element;
+        // Not in React's attribute list; every current browser supports it.
+        if (element) element.webkitdirectory = true;
       },
     },
+    openFolder,
   };
 }
 
@@ -182,6 +209,7 @@ export function DropZone(props: DropZoneProps) {
     onRejected,
     upload,
     multiple,
+    folders = false,
     disabled,
     messages: overrides,
     accept,
@@ -231,6 +259,20 @@ export function DropZone(props: DropZoneProps) {
         {messages.chooseFiles}
       </button>
       <input {...zone.inputProps} />
+      {folders && (
+        <>
+          <button
+            type="button"
+            className="od-dropzone__button od-dropzone__button--folder"
+            onClick={zone.openFolder}
+            disabled={disabled}
+            aria-describedby={hintId}
+          >
+            {messages.chooseFolder}
+          </button>
+          <input {...zone.folderInputProps} />
+        </>
+      )}
       {!hideRejections && rejections.length > 0 && (
         <div className="od-dropzone__rejections">
           <p className="od-dropzone__rejections-heading">{messages.rejectionsHeading}</p>

@@ -1,18 +1,12 @@
-// Structural types of the core client as the React layer uses it. They mirror the engine's API
-// (issues 5 and 6) so the hooks compile before the engine lands; the real types replace them.
+// Types of the core client as the React layer uses it. Uploads are the engine's own types; the
+// download side stays structural (issue 6) until the download engine lands on main.
+import type { ObjectStoreClient as CoreClient } from '../core/client';
 import type { ObjectStoreError } from '../core/errors';
-import type { ObjectReference } from '../core/types';
+import type { UploadSnapshot, UploadStatus } from '../core/upload/state';
+import type { UploadTask } from '../core/upload/task';
 
-export type UploadStatus =
-  | 'queued'
-  | 'hashing'
-  | 'presigning'
-  | 'uploading'
-  | 'finalizing'
-  | 'done'
-  | 'failed'
-  | 'canceled'
-  | 'paused';
+export type { UploadOptions } from '../core/client';
+export type { UploadSnapshot, UploadStatus, UploadTask };
 
 export type DownloadStatus =
   | 'queued'
@@ -24,50 +18,29 @@ export type DownloadStatus =
   | 'canceled'
   | 'paused';
 
+/** What the React layer reads from any transfer snapshot, upload or download. */
 export interface TransferSnapshot<S extends string> {
   status: S;
   loaded: number;
-  total: number;
+  /** Unknown (undefined) for a download until its metadata arrives. */
+  total: number | undefined;
   bytesPerSecond: number;
   etaSeconds?: number | undefined;
   error?: ObjectStoreError | undefined;
 }
 
-export interface UploadSnapshot extends TransferSnapshot<UploadStatus> {
-  object?: ObjectReference | undefined;
-}
-
 export type DownloadSnapshot = TransferSnapshot<DownloadStatus>;
 
-interface Task<Snapshot, Result> {
+export interface DownloadTask {
   readonly id: string;
   readonly key: string;
-  readonly done: Promise<Result>;
+  readonly done: Promise<Blob | undefined>;
   cancel(): void;
   pause(): void;
   resume(): void;
-  subscribe(listener: () => void): () => void;
-  getSnapshot(): Snapshot;
-}
-
-export interface UploadTask extends Task<UploadSnapshot, ObjectReference> {
-  /** The file being uploaded, when the engine exposes it. */
-  readonly file?: Blob;
-  retry(): void;
-}
-
-export interface DownloadTask extends Task<DownloadSnapshot, Blob | undefined> {
   retry?(): void;
-}
-
-export interface UploadOptions {
-  key?: string;
-  ttlSeconds?: number;
-  overwrite?: boolean;
-  cdn?: boolean;
-  contentType?: string;
-  signal?: AbortSignal;
-  skipIfUnchanged?: boolean;
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): DownloadSnapshot;
 }
 
 export interface DownloadOptions {
@@ -80,13 +53,10 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-export interface ObjectStoreClient {
-  upload(file: Blob, options?: UploadOptions): UploadTask;
+/** The part of the core client the hooks use, plus the download engine where present. */
+export interface ObjectStoreClient
+  extends Pick<CoreClient, 'upload' | 'uploads' | 'subscribe' | 'get' | 'delete'> {
+  clearFinished?(): void;
   download?(key: string, options?: DownloadOptions): DownloadTask;
-  readonly uploads: readonly UploadTask[];
   readonly downloads?: readonly DownloadTask[];
-  /** Fires when the list of tasks changes. */
-  subscribe(listener: () => void): () => void;
-  get(key: string, options?: { cdn?: boolean; signal?: AbortSignal }): Promise<ObjectReference | undefined>;
-  delete(key: string, options?: { cdn?: boolean; signal?: AbortSignal }): Promise<void>;
 }

@@ -1,12 +1,13 @@
-import { type HTMLAttributes, useId } from 'react';
+import { type HTMLAttributes, type RefObject, useId, useRef } from 'react';
 import { cx } from './class-names';
 import { describeUpload, useObjectStoreContext } from './context';
 import type { UploadTask } from './engine-types';
-import { formatBytes, progressOf } from './format';
+import { formatBytes, formatPercent, progressOf } from './format';
 import { errorText, type Messages } from './messages';
 import { ProgressBar } from './progress-bar';
 import { progressText } from './progress-text';
 import { canPause, isSettled } from './status';
+import { useFocusRescue } from './use-focus-rescue';
 import { useMessages } from './use-messages';
 import { useTaskSnapshot } from './use-tasks';
 
@@ -33,29 +34,56 @@ export function FileCard({
   const snapshot = useTaskSnapshot(task);
   const info = describeUpload(context, task);
   const nameId = useId();
+  const card = useRef<HTMLElement>(null);
+  const focus = useFocusRescue(card);
   const { status, error } = snapshot;
   const size = info.size ?? snapshot.total;
   const settled = isSettled(status);
   const active = !settled && status !== 'paused';
-  const value = status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total);
+  // Hashing reads the whole file before the first byte can go: its progress is worth showing.
+  const value =
+    status === 'done'
+      ? 1
+      : status === 'hashing'
+        ? progressOf(snapshot.hashed, snapshot.total)
+        : progressOf(snapshot.loaded, snapshot.total);
+  const valueText =
+    status === 'hashing'
+      ? messages.hashingText(formatPercent(value ?? 0, locale))
+      : progressText(snapshot, messages, locale);
   const remove = () => {
     if (onRemove) return onRemove(task);
     if (!settled) task.cancel();
     context.removed.add([task.id]);
   };
-  // A retryable error on a task that is still running is the engine recovering (429, expiry,
-  // dropped connection): say so, without calling it a failure.
-  const note = error ? errorText(messages, error) : '';
+  // While the engine waits to retry (429, expiry, dropped connection) the card says why, without
+  // calling it a failure.
+  const recovering = snapshot.retry && !settled ? snapshot.retry.error : undefined;
+  const note = recovering ? errorText(messages, recovering) : '';
   const stateText =
-    status === 'failed' ? note || messages.uploadStatus.failed : messages.uploadStatus[status];
+    status === 'failed'
+      ? errorText(messages, error) || messages.uploadStatus.failed
+      : messages.uploadStatus[status];
 
   return (
     <Element
       className={cx('od-file-card', className)}
       data-state={status}
-      data-error={error?.code}
+      data-error={(recovering ?? (status === 'failed' ? error : undefined))?.code}
+      data-recovering={recovering ? '' : undefined}
+      // A generic <div> may not carry a name: as a div, the card is a named group.
+      role={Element === 'div' ? 'group' : undefined}
       aria-labelledby={nameId}
+      ref={card as RefObject<HTMLDivElement & HTMLLIElement>}
       {...rest}
+      onFocus={(event) => {
+        focus.onFocus(event);
+        rest.onFocus?.(event);
+      }}
+      onBlur={(event) => {
+        focus.onBlur(event);
+        rest.onBlur?.(event);
+      }}
     >
       <div className="od-file-card__info">
         <span className="od-file-card__name" id={nameId}>
@@ -71,34 +99,23 @@ export function FileCard({
         value={value}
         state={status}
         label={messages.progressLabel(info.name)}
-        valueText={progressText(snapshot, messages, locale)}
+        valueText={valueText}
       />
       <p className="od-file-card__status" data-state={status}>
         <span className="od-file-card__state">{stateText}</span>
-        {note && status !== 'failed' && <span className="od-file-card__note"> {note}</span>}
-        {!settled && value !== undefined && (
-          <span className="od-file-card__progress-text"> {progressText(snapshot, messages, locale)}</span>
-        )}
+        {note && <span className="od-file-card__note"> {note}</span>}
+        {!settled && value !== undefined && <span className="od-file-card__progress-text"> {valueText}</span>}
       </p>
       <div className="od-file-card__actions">
-        {canPause(status) && (
+        {(canPause(status) || status === 'paused') && (
+          // One element for both, so focus stays on it when Pause turns into Resume.
           <button
             type="button"
-            data-action="pause"
-            aria-label={messages.pauseFile(info.name)}
-            onClick={() => task.pause()}
+            data-action={status === 'paused' ? 'resume' : 'pause'}
+            aria-label={status === 'paused' ? messages.resumeFile(info.name) : messages.pauseFile(info.name)}
+            onClick={() => (status === 'paused' ? task.resume() : task.pause())}
           >
-            {messages.pause}
-          </button>
-        )}
-        {status === 'paused' && (
-          <button
-            type="button"
-            data-action="resume"
-            aria-label={messages.resumeFile(info.name)}
-            onClick={() => task.resume()}
-          >
-            {messages.resume}
+            {status === 'paused' ? messages.resume : messages.pause}
           </button>
         )}
         {(active || status === 'paused') && (
@@ -111,7 +128,7 @@ export function FileCard({
             {messages.cancel}
           </button>
         )}
-        {status === 'failed' && (
+        {(status === 'failed' || status === 'canceled') && (
           <button
             type="button"
             data-action="retry"

@@ -5,7 +5,8 @@ import { progressText } from './progress-text';
 
 describe('formatting', () => {
   it('formats sizes in decimal units in the given locale', () => {
-    expect(formatBytes(0, 'en')).toBe('0 byte');
+    expect(formatBytes(0, 'en')).toBe('0 bytes');
+    expect(formatBytes(1, 'en')).toBe('1 byte');
     expect(formatBytes(12_000_000, 'en')).toBe('12 MB');
     expect(formatBytes(1_073_741_824, 'en')).toBe('1.1 GB');
     expect(formatBytes(1_500, 'de')).toBe('1,5 kB');
@@ -46,7 +47,10 @@ describe('formatting', () => {
 
 describe('messages', () => {
   it('merges overrides layer by layer, nested maps included', () => {
-    const merged = mergeMessages({ cancel: 'Abbrechen', uploadStatus: { done: 'Fertig' } as never }, { retry: 'Nochmal' });
+    const merged = mergeMessages(
+      { cancel: 'Abbrechen', uploadStatus: { done: 'Fertig' } as never },
+      { retry: 'Nochmal' },
+    );
     expect(merged.cancel).toBe('Abbrechen');
     expect(merged.retry).toBe('Nochmal');
     expect(merged.uploadStatus.done).toBe('Fertig');
@@ -59,5 +63,23 @@ describe('messages', () => {
     );
     expect(errorText(defaultMessages, { code: 'INVALID_INPUT', message: 'bad ttl' })).toBe('bad ttl');
     expect(errorText(defaultMessages, undefined)).toBe('');
+  });
+});
+
+describe('progress of a download whose size is not known yet', () => {
+  it('shows the bytes received only', () => {
+    const text = progressText(
+      {
+        status: 'downloading',
+        loaded: 3_000_000,
+        total: undefined,
+        bytesPerSecond: 1,
+        etaSeconds: undefined,
+      },
+      defaultMessages,
+      'en',
+    );
+    expect(text).toBe('3 MB');
+    expect(progressOf(3, undefined)).toBeUndefined();
   });
 });

@@ -26,7 +26,8 @@ export function formatBytes(bytes: number, locale?: string): string {
   return numberFormat(locale, {
     style: 'unit',
     unit: BYTE_UNITS[unit],
-    unitDisplay: 'short',
+    // "12 bytes" reads better than "12 byte"; larger units read best short ("12 MB").
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
   }).format(value);
 }
@@ -53,7 +54,7 @@ export function formatSpeed(bytesPerSecond: number, locale?: string): string {
 }
 
 /** 0–1, or undefined while the total is unknown. */
-export function progressOf(loaded: number, total: number): number | undefined {
-  if (total <= 0) return undefined;
+export function progressOf(loaded: number, total: number | undefined): number | undefined {
+  if (total === undefined || total <= 0) return undefined;
   return Math.min(1, Math.max(0, loaded / total));
 }

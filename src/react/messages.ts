@@ -6,7 +6,8 @@ export interface ProgressTextParts {
   percent: string;
   /** Formatted, e.g. "12 MB". */
   loaded: string;
-  total: string;
+  /** Undefined while the size is unknown. */
+  total: string | undefined;
   /** Formatted, e.g. "8 sec"; undefined while unknown. */
   timeLeft: string | undefined;
 }
@@ -17,6 +18,7 @@ export interface Messages {
   dropZoneHint: string;
   dropZoneActive: string;
   chooseFiles: string;
+  chooseFolder: string;
   filesAdded: (count: number) => string;
   filesRejected: (count: number) => string;
   rejectionsHeading: string;
@@ -28,6 +30,8 @@ export interface Messages {
   downloadStatus: Record<DownloadStatus, string>;
   progressText: (parts: ProgressTextParts) => string;
   progressLabel: (name: string) => string;
+  /** Readable value of the progress bar while a file is hashed before its upload. */
+  hashingText: (percent: string) => string;
   cancel: string;
   cancelFile: (name: string) => string;
   pause: string;
@@ -54,6 +58,7 @@ export const defaultMessages: Messages = {
   dropZoneHint: 'Drag files or folders here, paste them, or',
   dropZoneActive: 'Drop to add',
   chooseFiles: 'Choose files',
+  chooseFolder: 'Choose a folder',
   filesAdded: (count) => `${plural(count, 'file', 'files')} added.`,
   filesRejected: (count) => `${plural(count, 'file', 'files')} not added.`,
   rejectionsHeading: 'Not added',
@@ -83,8 +88,9 @@ export const defaultMessages: Messages = {
     paused: 'Paused',
   },
   progressText: ({ percent, loaded, total, timeLeft }) =>
-    `${percent}, ${loaded} of ${total}${timeLeft ? `, ${timeLeft} left` : ''}`,
+    total === undefined ? loaded : `${percent}, ${loaded} of ${total}${timeLeft ? `, ${timeLeft} left` : ''}`,
   progressLabel: (name) => `Progress of ${name}`,
+  hashingText: (percent) => `Checking file, ${percent}`,
   cancel: 'Cancel',
   cancelFile: (name) => `Cancel ${name}`,
   pause: 'Pause',

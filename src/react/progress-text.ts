@@ -13,8 +13,11 @@ export function progressText(
   const eta = snapshot.etaSeconds;
   return messages.progressText({
     percent: formatPercent(fraction, locale),
-    loaded: formatBytes(snapshot.status === 'done' ? snapshot.total : snapshot.loaded, locale),
-    total: formatBytes(snapshot.total, locale),
+    loaded: formatBytes(
+      snapshot.status === 'done' ? (snapshot.total ?? snapshot.loaded) : snapshot.loaded,
+      locale,
+    ),
+    total: snapshot.total === undefined ? undefined : formatBytes(snapshot.total, locale),
     timeLeft:
       moving && eta !== undefined && Number.isFinite(eta) && eta > 0
         ? formatDuration(eta, locale)

@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import { createObjectStore, type ObjectStoreClientOptions } from '../core/client';
 import type { ObjectStoreBackend } from '../core/types';
 import { ObjectStoreContext, type ObjectStoreContextValue, type TaskInfo } from './context';
-import { type CreateObjectStoreOptions, createObjectStore } from './engine';
 import type { DownloadTask, ObjectStoreClient, UploadTask } from './engine-types';
 import { createIdSet } from './id-set';
 import { type Messages, mergeMessages } from './messages';
@@ -16,7 +16,7 @@ export interface ObjectStoreProviderProps {
   /** Default: the QueryClient of a `QueryClientProvider` above, else one of our own. */
   queryClient?: QueryClient;
   /** Options of `createObjectStore` besides `backend`. Read once, at mount. */
-  options?: Omit<CreateObjectStoreOptions, 'backend'>;
+  options?: Omit<ObjectStoreClientOptions, 'backend'>;
   /** Overrides of the components' strings. */
   messages?: Partial<Messages>;
   /** BCP 47 locale for sizes, percentages and times. Default: the user's. */
@@ -34,7 +34,7 @@ export function ObjectStoreProvider(props: ObjectStoreProviderProps) {
   });
   const [ownQueryClient] = useState(() => (queryClient || outerQueryClient ? undefined : new QueryClient()));
   const activeQueryClient = queryClient ?? outerQueryClient ?? ownQueryClient!;
-  const [taskInfo] = useState(() => new WeakMap<UploadTask | DownloadTask, TaskInfo>());
+  const taskInfo = taskInfoOf(client);
   const [removed] = useState(createIdSet);
   const value = useMemo<ObjectStoreContextValue>(
     () => ({ client, messages: mergeMessages(messages), locale, taskInfo, removed }),
@@ -48,16 +48,29 @@ export function ObjectStoreProvider(props: ObjectStoreProviderProps) {
   return <QueryClientProvider client={activeQueryClient}>{tree}</QueryClientProvider>;
 }
 
+const taskInfoByClient = new WeakMap<ObjectStoreClient, WeakMap<UploadTask | DownloadTask, TaskInfo>>();
+
+/** What we know of a client's tasks, shared by every provider of that client. */
+function taskInfoOf(client: ObjectStoreClient): WeakMap<UploadTask | DownloadTask, TaskInfo> {
+  let info = taskInfoByClient.get(client);
+  if (!info) {
+    info = new WeakMap();
+    taskInfoByClient.set(client, info);
+  }
+  return info;
+}
+
 /** Uploads that finish put their `ObjectReference` into the metadata cache. Returns the cleanup. */
 function syncFinishedUploads(context: ObjectStoreContextValue, queryClient: QueryClient): () => void {
   const { client, taskInfo } = context;
   const watched = new Map<UploadTask, () => void>();
-  const settle = (task: UploadTask) => {
+  // Uploads that finished before this provider mounted are settled quietly: no refetch storm.
+  const settle = (task: UploadTask, quiet = false) => {
     const { status, object } = task.getSnapshot();
     if (status !== 'done' || !object) return;
     const info = taskInfo.get(task);
     if (info) queryClient.setQueryData(metadataKeys.object(object.key, info.cdn), object);
-    else void queryClient.invalidateQueries({ queryKey: metadataKeys.key(object.key) });
+    else if (!quiet) void queryClient.invalidateQueries({ queryKey: metadataKeys.key(object.key) });
   };
   const watch = () => {
     for (const task of client.uploads) {
@@ -66,10 +79,12 @@ function syncFinishedUploads(context: ObjectStoreContextValue, queryClient: Quer
         task,
         task.subscribe(() => settle(task)),
       );
-      settle(task);
+      settle(task, quiet);
     }
   };
+  let quiet = true;
   watch();
+  quiet = false;
   const unsubscribe = client.subscribe(watch);
   return () => {
     unsubscribe();

@@ -5,6 +5,7 @@ import type { UploadTask } from './engine-types';
 import { FileCard } from './file-card';
 import { LiveRegion } from './live-region';
 import { errorText, type Messages } from './messages';
+import { useFocusRescue } from './use-focus-rescue';
 import { useMessages } from './use-messages';
 import { useTaskSnapshots, useUploadTasks } from './use-tasks';
 
@@ -33,6 +34,8 @@ export function UploadList({
   const tasks = given ?? all;
   const snapshots = useTaskSnapshots(tasks);
   const [announcement, setAnnouncement] = useState('');
+  const section = useRef<HTMLElement>(null);
+  const focus = useFocusRescue(section);
   const lastStatus = useRef(new Map<UploadTask, string>());
 
   // Announce each finish or failure once (not every progress step: that floods screen readers).
@@ -57,7 +60,17 @@ export function UploadList({
       className={cx('od-upload-list', className)}
       aria-label={messages.uploadsLabel}
       data-count={tasks.length}
+      ref={section}
       {...rest}
+      // A removed card takes the focused Remove button with it: focus moves to the next card.
+      onFocus={(event) => {
+        focus.onFocus(event);
+        rest.onFocus?.(event);
+      }}
+      onBlur={(event) => {
+        focus.onBlur(event);
+        rest.onBlur?.(event);
+      }}
     >
       {tasks.length > 0 ? (
         <ul className="od-upload-list__items">

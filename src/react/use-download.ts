@@ -112,7 +112,9 @@ export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult
 
   const totals = items.reduce(
     (sum, item) =>
-      item.status === 'canceled' ? sum : { loaded: sum.loaded + item.loaded, total: sum.total + item.total },
+      item.status === 'canceled'
+        ? sum
+        : { loaded: sum.loaded + item.loaded, total: sum.total + (item.total ?? 0) },
     { loaded: 0, total: 0 },
   );
 

@@ -35,7 +35,7 @@ export interface UseUploadResult {
   retry(id: string): void;
   /** Takes the item off the lists (canceling it first if it is still running). */
   remove(id: string): void;
-  /** Takes every finished (done, failed or canceled) item off the lists. */
+  /** Takes every finished (done, failed or canceled) item off the lists, and out of the client. */
   clear(): void;
   /** Bytes sent over bytes to send, 0–1, across the listed uploads that are not canceled. */
   progress: number;
@@ -121,7 +121,9 @@ export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
     [find, context],
   );
   const clear = useCallback(() => {
-    context.removed.add(tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id));
+    const finished = tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id);
+    context.removed.add(finished);
+    context.client.clearFinished?.();
   }, [tasks, context]);
 
   const totals = items.reduce(

@@ -33,7 +33,12 @@ describe('validateFiles', () => {
   });
 
   it('collects every reason, runs the custom validator, and rejects files beyond maxFiles', () => {
-    const files = [file('a.txt', 'text/plain', 10), file('b.png', 'image/png'), file('c.png', 'image/png'), file('d.png', 'image/png')];
+    const files = [
+      file('a.txt', 'text/plain', 10),
+      file('b.png', 'image/png'),
+      file('c.png', 'image/png'),
+      file('d.png', 'image/png'),
+    ];
     const { accepted, rejected } = validateFiles(files, {
       accept: 'image/*',
       maxSize: 5,
@@ -58,7 +63,11 @@ describe('base64 objects (Forge file picker)', () => {
     const blob = base64ToBlob(object);
     expect(blob.type).toBe('text/plain');
     expect(await blob.text()).toBe('hello');
-    const named = base64ToBlob({ data: `data:text/plain;base64,${btoa('hi')}`, mimeType: 'text/plain', name: 'hi.txt' });
+    const named = base64ToBlob({
+      data: `data:text/plain;base64,${btoa('hi')}`,
+      mimeType: 'text/plain',
+      name: 'hi.txt',
+    });
     expect((named as File).name).toBe('hi.txt');
     expect(await named.text()).toBe('hi');
   });

@@ -1,9 +1,10 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChecksumType } from '../core/types';
 import { sha256, startTestStore, type TestStore } from './__tests__/harness';
 import { checksumOf } from './checksums';
+import { objectFilePath } from './disk';
 
 let store: TestStore | undefined;
 let clock = Date.now();
@@ -51,6 +52,37 @@ describe('the JSON API', () => {
     const put = await fetch(lateUrl, { method: 'PUT', body: data });
     expect(put.status).toBe(409);
     expect(await put.json()).toMatchObject({ code: 'OBJECT_EXISTS' });
+  });
+
+  it('settles concurrent PUTs of one key on exactly one of them, leaving one version on disk', async () => {
+    const s = await start();
+    const bodies = Array.from({ length: 6 }, (_, i) => bytes(`version ${i} `.repeat(1000 * (i + 1))));
+    const urls = await Promise.all(bodies.map((body) => s.uploadUrl({ key: 'race' }, body)));
+    const puts = await Promise.all(urls.map((url, i) => fetch(url, { method: 'PUT', body: bodies[i] })));
+    expect(puts.map((put) => put.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const reference = await (await s.api('metadata', { key: 'race' })).json();
+    const winner = bodies.find((body) => sha256(body) === reference.checksum)!;
+    expect(reference.size).toBe(winner.length);
+    const got = Buffer.from(await (await fetch(await s.downloadUrl('race'))).arrayBuffer());
+    expect(sha256(got)).toBe(reference.checksum);
+    expect(await readdir(join(s.dir, 'objects', 'default'))).toHaveLength(2);
+  });
+
+  it('stores and serves the same with durable: true', async () => {
+    const s = await start({ durable: true });
+    const data = bytes('flushed to the device');
+    expect((await s.upload({ key: 'd' }, data)).status).toBe(200);
+    expect(Buffer.from(await (await fetch(await s.downloadUrl('d'))).arrayBuffer()).toString()).toBe(
+      'flushed to the device',
+    );
+  });
+
+  it('keeps the bytes where objectFilePath says', async () => {
+    const s = await start();
+    const data = bytes('on disk');
+    await s.upload({ key: 'where', cdn: true }, data);
+    const reference = await (await s.api('metadata', { key: 'where', cdn: true })).json();
+    expect(sha256(await readFile(objectFilePath(s.dir, reference, { cdn: true })))).toBe(sha256(data));
   });
 
   it('deletes with 204, after which metadata and download URLs are 404', async () => {
@@ -234,13 +266,14 @@ describe('start-up sweep', () => {
   it('removes temp files and versions no metadata points to', async () => {
     const first = await start();
     await first.upload({ key: 'kept' }, bytes('kept'));
+    await first.upload({ key: 'expiring', ttlSeconds: 60 }, bytes('expiring'));
     const dir = first.dir;
     await first.server.close();
     first.server.closeAllConnections();
     await mkdir(join(dir, 'tmp'), { recursive: true });
     await writeFile(join(dir, 'tmp', 'half-written'), 'partial');
     await writeFile(join(dir, 'objects', 'default', `${'0'.repeat(64)}.abc-123.bin`), 'orphan');
-    store = await startTestStore({ dir });
+    store = await startTestStore({ dir, now: () => clock + 61_000 });
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
     expect(await readdir(join(dir, 'objects', 'default'))).toHaveLength(2);
     const reference = await (await store.api('metadata', { key: 'kept' })).json();

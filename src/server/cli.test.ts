@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ describe('objectdrop CLI', () => {
       '--cors-origin',
       '--base-url',
       '--admin',
+      '--durable',
       '--max-object-size',
       '--max-request-bytes',
       '--requests-per-minute',
@@ -52,6 +54,21 @@ describe('objectdrop CLI', () => {
     await runCli(argv, io);
     expect(process.exitCode).toBe(2);
     expect(errors.join('\n')).toMatch(/objectdrop: /);
+  });
+
+  it('says so when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const dir = await mkdtemp(join(tmpdir(), 'objectdrop-cli-'));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      await runCli(['serve', '--port', String(port), '--dir', dir], io);
+      expect(process.exitCode).toBe(1);
+      expect(errors.join('\n')).toContain('EADDRINUSE');
+    } finally {
+      taken.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('serve prints its base URL and serves the API with the given faults and CORS origins', async () => {

@@ -17,6 +17,7 @@ Options:
                                    (default http://127.0.0.1:5173, http://localhost:5173)
   --base-url <url>                 public URL when behind a proxy (default http://<host>:<port>)
   --admin                          serve GET/POST /_admin/faults and POST /_admin/reset
+  --durable                        flush every upload to the device before answering (slower)
 
 Limits (defaults are the Object Store's):
   --max-object-size <bytes>        largest object (default 1073741824)
@@ -96,6 +97,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
         'cors-origin': { type: 'string', multiple: true },
         'base-url': stringFlag,
         admin: { type: 'boolean' },
+        durable: { type: 'boolean' },
         'corrupt-download': { type: 'boolean' },
         ...Object.fromEntries(
           Object.keys({ ...FAULT_FLAGS, ...LIMIT_FLAGS }).map((flag) => [flag, stringFlag]),
@@ -143,6 +145,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
       ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
       ...(corsOrigins?.length ? { corsOrigins } : {}),
       admin: values.admin === true,
+      durable: values.durable === true,
       limits,
       faults: faults as FaultSettings,
     });
@@ -157,11 +160,13 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (error) {
-    if (
-      !(error instanceof UsageError) &&
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true
-    )
-      throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      io.stderr(`objectdrop: cannot listen there (${code}). Try another --port or --host.`);
+      process.exitCode = 1;
+      return;
+    }
+    if (!(error instanceof UsageError) && code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
     io.stderr(`objectdrop: ${(error as Error).message}\nRun "objectdrop --help" for the options.`);
     process.exitCode = 2;
   }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChecksumType, ObjectReference } from '../core/types';
 
@@ -34,7 +34,7 @@ export function toReference(meta: StoredMeta): ObjectReference {
  * a fixed-size safe name that can never leave `dir`. Readers open the version's file, so a
  * download that started before an overwrite keeps reading the old, unlinked inode.
  */
-export function createDiskLayout(dir: string) {
+export function createDiskLayout(dir: string, durable = false) {
   const tmpDir = join(dir, 'tmp');
   const bucketDir = (bucket: Bucket) => join(dir, 'objects', bucket);
   const idOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
@@ -54,17 +54,33 @@ export function createDiskLayout(dir: string) {
 
   async function writeMeta(bucket: Bucket, id: string, meta: StoredMeta): Promise<void> {
     const temp = tempPath();
-    await writeFile(temp, JSON.stringify(meta));
+    await writeFile(temp, JSON.stringify(meta), { flush: durable });
     await rename(temp, metaPath(bucket, id));
+    // The renames live in the directory: flush it too. Windows cannot open a directory; skip there.
+    if (durable && process.platform !== 'win32') {
+      const handle = await open(bucketDir(bucket), 'r');
+      await handle.sync().finally(() => handle.close());
+    }
+  }
+
+  /**
+   * Best effort: on Windows a version still open by a download cannot be unlinked. The object
+   * is already gone or replaced (its metadata decides); the start-up sweep takes the file later.
+   */
+  async function removeVersion(bucket: Bucket, id: string, version: string): Promise<void> {
+    await rm(dataPath(bucket, id, version), { force: true }).catch(() => undefined);
   }
 
   async function removeObject(bucket: Bucket, id: string, meta: StoredMeta): Promise<void> {
     await rm(metaPath(bucket, id), { force: true });
-    await rm(dataPath(bucket, id, meta.currentVersion), { force: true });
+    await removeVersion(bucket, id, meta.currentVersion);
   }
 
-  /** Creates the folders; drops temp files and versions no metadata points to (a crash mid-write). */
-  async function prepare(): Promise<void> {
+  /**
+   * Creates the folders; drops temp files, versions no metadata points to (a crash mid-write)
+   * and objects whose `ttlSeconds` ran out while the store was down.
+   */
+  async function prepare(nowMs: number): Promise<void> {
     await rm(tmpDir, { recursive: true, force: true });
     await mkdir(tmpDir, { recursive: true });
     for (const bucket of BUCKETS) {
@@ -73,8 +89,11 @@ export function createDiskLayout(dir: string) {
       const current = new Set<string>();
       for (const name of names) {
         if (!name.endsWith('.json')) continue;
-        const meta = await readMeta(bucket, name.slice(0, -5)).catch(() => undefined);
-        if (meta) current.add(`${name.slice(0, -5)}.${meta.currentVersion}.bin`);
+        const id = name.slice(0, -5);
+        const meta = await readMeta(bucket, id).catch(() => undefined);
+        if (meta?.expiresAt !== undefined && meta.expiresAt <= nowMs)
+          await rm(metaPath(bucket, id), { force: true });
+        else if (meta) current.add(`${id}.${meta.currentVersion}.bin`);
       }
       for (const name of names)
         if (name.endsWith('.bin') && !current.has(name))
@@ -82,7 +101,36 @@ export function createDiskLayout(dir: string) {
     }
   }
 
-  return { tmpDir, idOf, metaPath, dataPath, tempPath, readMeta, writeMeta, removeObject, prepare };
+  return {
+    tmpDir,
+    idOf,
+    metaPath,
+    dataPath,
+    tempPath,
+    readMeta,
+    writeMeta,
+    removeVersion,
+    removeObject,
+    prepare,
+  };
 }
 
 export type DiskLayout = ReturnType<typeof createDiskLayout>;
+
+/**
+ * Where the local store keeps the bytes of one version, for tests that check the disk (the e2e
+ * suite compares this file's SHA-256 with Node's). `currentVersion` comes from `metadata`.
+ */
+export function objectFilePath(
+  dir: string,
+  reference: { key: string; currentVersion?: string },
+  options: { cdn?: boolean } = {},
+): string {
+  if (!reference.currentVersion) throw new Error('objectFilePath needs the currentVersion of the object.');
+  const layout = createDiskLayout(dir);
+  return layout.dataPath(
+    options.cdn ? 'cdn' : 'default',
+    layout.idOf(reference.key),
+    reference.currentVersion,
+  );
+}

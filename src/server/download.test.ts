@@ -97,6 +97,16 @@ describe('GET and HEAD', () => {
     expect(await text(changed)).toBe(data.toString());
   });
 
+  it('answer If-None-Match with the current ETag with 304, and HEAD with Range with 206 headers', async () => {
+    const url = await stored();
+    const etag = (await fetch(url, { method: 'HEAD' })).headers.get('etag')!;
+    expect((await fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    const head = await fetch(url, { method: 'HEAD', headers: { range: 'bytes=2-5' } });
+    expect(head.status).toBe(206);
+    expect(head.headers.get('content-range')).toBe('bytes 2-5/20');
+    expect(head.headers.get('content-length')).toBe('4');
+  });
+
   it('answer If-Match with another ETag with 412', async () => {
     const response = await fetch(await stored(), { headers: { 'if-match': '"old"' } });
     expect(response.status).toBe(412);

@@ -8,9 +8,9 @@ import { invalid } from './validate';
 export interface FaultSettings {
   /** Delay before answering every API and data request, in ms. */
   latencyMs?: number;
-  /** Cut the connection after receiving this many bytes of a PUT body. */
+  /** Reset the connection once a PUT body goes past this many bytes (nothing is stored). */
   dropUploadAfterBytes?: number;
-  /** Cut the connection after sending this many bytes of a GET body. */
+  /** Send exactly this many bytes of a GET body, then close: the client sees a short body. */
   dropDownloadAfterBytes?: number;
   /** How many requests the drops hit before switching off. Default: unlimited. */
   dropCount?: number;

@@ -9,7 +9,7 @@ import type { LocalObjectStore, OpenedObject } from './local-store';
 import { parseRange } from './range';
 import { createRateLimiter } from './rate-limit';
 import type { ObjectStore } from './store';
-import { checkCdnTtl, checkKey, checkOptionalBoolean, invalid } from './validate';
+import { checkCdnTtl, checkKey, checkOptionalBoolean, checkUploadBody, invalid } from './validate';
 
 /** The demo page's origins (`npm start`). */
 export const DEFAULT_CORS_ORIGINS: readonly string[] = ['http://127.0.0.1:5173', 'http://localhost:5173'];
@@ -25,12 +25,27 @@ export interface ObjectStoreHandlerOptions {
   faults?: FaultController;
   /** Clock for the rate limits, epoch ms. Default: the store's `now`, else `Date.now`. */
   now?: () => number;
+  /**
+   * Isolated stores for parallel tests (admin only): `POST /_admin/sandbox` creates one and
+   * answers `{ url }`; it is served under `/sandbox/<id>/` with its own objects, faults and limits.
+   * `startLocalObjectStore` provides this; leave it out elsewhere.
+   */
+  sandboxes?: SandboxRegistry;
+}
+
+export interface SandboxRegistry {
+  /** Creates an isolated store and returns its id (`[a-z0-9]+`). */
+  create(): Promise<string>;
+  /** The handler serving sandbox `id` at its root, if it exists. */
+  get(id: string): ObjectStoreHandler | undefined;
 }
 
 /**
  * A node:http request listener, also an Express/Connect middleware: requests it does not serve
- * go to `next` (or get a 404 without one). Mount it where the store's `baseUrl` points, and
- * before any body parser: it reads the API bodies itself, to enforce the size limit first.
+ * go to `next` (or get a 404 without one). Mount it where the store's `baseUrl` points, best
+ * before any body parser: it reads the API bodies itself, to enforce the size limit before
+ * parsing (after `express.json()` it falls back to `req.body`). Never put a body parser in front
+ * of the `/objects/` PUT URLs: the handler streams those bodies to disk.
  */
 export type ObjectStoreHandler = (
   req: IncomingMessage,
@@ -113,6 +128,13 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
     new ObjectStoreError('PAYLOAD_TOO_LARGE', `The request body exceeds ${max} bytes.`, { status: 413 });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  // Mounted after a body parser (express.json()), the stream is already consumed: use its result.
+  const parsed = (req as { body?: unknown }).body;
+  if (req.readableEnded && parsed !== undefined) {
+    if (typeof parsed === 'string' || Buffer.isBuffer(parsed)) return parseJson(parsed.toString());
+    if (Buffer.byteLength(JSON.stringify(parsed)) > max) throw tooLarge();
+    return parsed;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -120,7 +142,10 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
     if (size > max) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return parseJson(Buffer.concat(chunks).toString('utf8'));
+}
+
+function parseJson(text: string): unknown {
   if (!text.trim()) throw invalid('body', 'is empty; send a JSON object.');
   try {
     return JSON.parse(text);
@@ -135,7 +160,19 @@ function asRecord(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** The HTTP face of an `ObjectStore`: the JSON API of the design, plus the local store's data URLs. */
+/**
+ * The HTTP face of an `ObjectStore`:
+ * - `POST /api/v1/metadata | delete | upload-url | public-upload-url | download-url |
+ *   public-download-url | cdn-url` with JSON bodies of at most `maxRequestBytes` (checked before
+ *   parsing), rate-limited per `X-Installation-Id`; errors are `{ code, message }`.
+ * - For the local store, its pre-signed URLs under `/objects/<bucket>`: `PUT` (streamed to disk,
+ *   length and checksum verified), `GET`/`HEAD` with `ETag`, `Last-Modified`, `Accept-Ranges`,
+ *   one `Range` (`a-b`, `a-`, `-n`) → 206, unsatisfiable → 416, `If-Range`, `If-Match` (412),
+ *   `If-None-Match` (304). A header with several ranges gets 200 and the whole body.
+ * - With `admin: true`, `GET|POST /_admin/faults` and `POST /_admin/reset`, never faulted.
+ * CORS answers preflights for the configured origins and exposes `ETag`, `Content-Range`,
+ * `Content-Length`, `Accept-Ranges` and `Retry-After`.
+ */
 export function createObjectStoreHandler(
   store: ObjectStore,
   options: ObjectStoreHandlerOptions = {},
@@ -217,9 +254,20 @@ export function createObjectStoreHandler(
         await store.delete(checkKey(body.key), { cdn: checkOptionalBoolean(body.cdn, 'cdn') });
         return sendJson(res, 204, undefined);
       case 'upload-url':
-        return sendJson(res, 200, await store.createUploadUrl(body as unknown as UploadUrlBody));
-      case 'public-upload-url':
-        return sendJson(res, 200, await store.createPublicUploadUrl(body as unknown as UploadUrlBody));
+      case 'public-upload-url': {
+        // Checked here too, so a store without its own validation (S3) answers bad input alike.
+        const { ttlSeconds, contentType, ...required } = checkUploadBody(body, limits.maxObjectSize);
+        const upload: UploadUrlBody = {
+          ...required,
+          ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+          ...(contentType === undefined ? {} : { contentType }),
+        };
+        const url =
+          operation === 'upload-url'
+            ? await store.createUploadUrl(upload)
+            : await store.createPublicUploadUrl(upload);
+        return sendJson(res, 200, url);
+      }
       case 'download-url':
       case 'public-download-url': {
         const key = checkKey(body.key);
@@ -265,7 +313,7 @@ export function createObjectStoreHandler(
       const counter = new PassThrough({ highWaterMark: 1024 * 1024 });
       counter.on('data', (chunk: Buffer) => {
         received += chunk.length;
-        if (received >= dropAfter && received - chunk.length < dropAfter && faults.takeDrop())
+        if (received > dropAfter && received - chunk.length <= dropAfter && faults.takeDrop())
           req.socket.destroy();
       });
       pipeline(req, counter).catch(() => undefined);
@@ -361,9 +409,10 @@ export function createObjectStoreHandler(
           chunk = Buffer.from(chunk);
           chunk[0] = chunk[0]! ^ 0xff;
         }
-        if (dropAfter !== undefined && sent + chunk.length >= dropAfter && faults.takeDrop()) {
-          // Hand the bytes before the cut to the kernel, then reset: the client sees a short body.
-          res.write(chunk.subarray(0, dropAfter - sent), () => res.destroy());
+        if (dropAfter !== undefined && sent + chunk.length > dropAfter && faults.takeDrop()) {
+          // Hand the bytes before the cut to the kernel, then close (FIN, not RST, which could
+          // discard them at the client): it sees a body shorter than Content-Length.
+          res.write(chunk.subarray(0, dropAfter - sent), () => res.socket?.destroySoon());
           return;
         }
         sent += chunk.length;
@@ -381,6 +430,10 @@ export function createObjectStoreHandler(
     if (path === '/_admin/faults' && req.method === 'GET') return sendJson(res, 200, faults.get());
     if (path === '/_admin/faults' && req.method === 'POST')
       return sendJson(res, 200, faults.set(asRecord(await readJson(req, ADMIN_BODY_LIMIT))));
+    if (path === '/_admin/sandbox' && req.method === 'POST' && options.sandboxes) {
+      const id = await options.sandboxes.create();
+      return sendJson(res, 200, { url: `${local?.baseUrl ?? ''}/sandbox/${id}` });
+    }
     if (path === '/_admin/reset' && req.method === 'POST') {
       faults.reset();
       perMinute.reset();
@@ -395,6 +448,13 @@ export function createObjectStoreHandler(
     const isApi = path.startsWith(API_PREFIX);
     const isData = local !== undefined && path.startsWith('/objects/');
     const isAdmin = options.admin === true && path.startsWith('/_admin/');
+    const sandbox =
+      options.admin && options.sandboxes && /^\/sandbox\/([a-z0-9]+)(\/.*)$/.exec(req.url ?? '');
+    const child = sandbox ? options.sandboxes?.get(sandbox[1]!) : undefined;
+    if (sandbox && child) {
+      req.url = sandbox[2]!;
+      return child(req, res, next);
+    }
     if (!isApi && !isData && !isAdmin) {
       if (next) return next();
       cors(req, res);
@@ -413,7 +473,9 @@ export function createObjectStoreHandler(
         status: 405,
       });
     } catch (error) {
-      sendError(res, error);
+      // A client that went away (or a drop we injected) needs no answer and no log line.
+      if (req.destroyed && !req.complete) res.destroy();
+      else sendError(res, error);
     } finally {
       // A refused PUT may not have read its body: drain it so the client can read our answer.
       if (!req.readableEnded && !req.destroyed) req.resume();

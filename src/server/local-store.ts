@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ObjectStoreError } from '../core/errors';
 import { DEFAULT_CONTENT_TYPE } from '../core/limits';
 import type { ChecksumType, ObjectReference, PresignedUrlResponse, UploadUrlBody } from '../core/types';
@@ -15,7 +13,10 @@ import type { ObjectStore } from './store';
 import { checkCdnTtl, checkKey, checkOptionalBoolean, checkUploadBody } from './validate';
 
 export interface LocalObjectStoreOptions {
-  /** Folder holding the objects (created if missing). Temp files left in it by a crash are swept at start. */
+  /**
+   * Folder holding the objects (created if missing). Temp files left in it by a crash are swept
+   * at start. One process per folder: writes are serialised per key inside the process only.
+   */
   dir: string;
   /** HMAC key of the pre-signed URLs. Default: random per process (URLs die with the process). */
   secret?: string;
@@ -27,6 +28,11 @@ export interface LocalObjectStoreOptions {
   now?: () => number;
   /** Initial fault settings, or a controller shared with something else. Default: no faults. */
   faults?: FaultSettings | FaultController;
+  /**
+   * Flush each object and its metadata to the device before the PUT is answered, so a committed
+   * upload survives power loss, not only a crash of the process. Slower. Default `false`.
+   */
+  durable?: boolean;
 }
 
 /** What a verified pre-signed PUT URL allows. */
@@ -91,24 +97,57 @@ function isFaultController(value: unknown): value is FaultController {
   return typeof (value as FaultController | undefined)?.takeDrop === 'function';
 }
 
-/** Hashes and counts what passes; past the declared length it swallows the rest and remembers. */
-class CheckingStream extends Transform {
-  received = 0;
-  constructor(
-    private readonly hasher: Hasher,
-    private readonly expected: number,
-  ) {
-    super({ highWaterMark: 4 * STREAM_CHUNK });
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.received += chunk.length;
-    if (this.received > this.expected) {
-      callback();
-      return;
-    }
-    this.hasher.update(chunk);
-    callback(null, chunk);
-  }
+/**
+ * Writes `body` to `path`, hashing what it writes, and resolves with the bytes received. Past
+ * `expected` it keeps reading but drops the rest, so the client still gets our 400. Plain
+ * events rather than a Transform in a pipeline: one hop less per chunk on the hot path.
+ */
+function receiveToFile(
+  body: NodeJS.ReadableStream,
+  path: string,
+  hasher: Hasher,
+  expected: number,
+  flush: boolean,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(path, { highWaterMark: 4 * STREAM_CHUNK, flush });
+    let received = 0;
+    let ended = false;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.removeListener('data', onData);
+      // Reject only once the file is closed, so the caller's cleanup finds it.
+      if (out.closed) reject(error);
+      else {
+        out.once('close', () => reject(error));
+        out.destroy();
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > expected) return;
+      hasher.update(chunk);
+      if (!out.write(chunk)) {
+        body.pause();
+        out.once('drain', () => body.resume());
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => {
+      ended = true;
+      out.end((error?: Error | null) => {
+        if (error) fail(error);
+        else if (!failed) resolve(received);
+      });
+    });
+    body.once('error', fail);
+    body.once('close', () => {
+      if (!ended) fail(new ObjectStoreError('NETWORK', 'The upload was cut off.', { status: 400 }));
+    });
+    out.once('error', fail);
+  });
 }
 
 export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalObjectStore {
@@ -117,8 +156,8 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
   const limits: StoreLimits = { ...DEFAULT_STORE_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const faults = isFaultController(options.faults) ? options.faults : createFaultController(options.faults);
-  const disk = createDiskLayout(options.dir);
-  const ready = disk.prepare();
+  const disk = createDiskLayout(options.dir, options.durable === true);
+  const ready = disk.prepare(now());
   // Commits and deletes of one key run one at a time, so "previous version" is well defined.
   const locks = new Map<string, Promise<unknown>>();
 
@@ -239,13 +278,12 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
     if (!grant.overwrite && (await live(grant.bucket, grant.key))) throw exists(grant.key);
     const temp = disk.tempPath();
     const hasher = createHasher(grant.checksumType);
-    const checking = new CheckingStream(hasher, grant.length);
     try {
-      await pipeline(body, checking, createWriteStream(temp, { highWaterMark: 4 * STREAM_CHUNK }));
-      if (checking.received !== grant.length)
+      const received = await receiveToFile(body, temp, hasher, grant.length, options.durable === true);
+      if (received !== grant.length)
         throw new ObjectStoreError(
           'LENGTH_MISMATCH',
-          `The body has ${checking.received} bytes; the URL was signed for ${grant.length}.`,
+          `The body has ${received} bytes; the URL was signed for ${grant.length}.`,
           { status: 400 },
         );
       if (hasher.digest() !== grant.checksum)
@@ -281,7 +319,7 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
           await rm(disk.dataPath(grant.bucket, id, version), { force: true });
           throw error;
         }
-        if (stored) await rm(disk.dataPath(grant.bucket, id, stored.currentVersion), { force: true });
+        if (stored) await disk.removeVersion(grant.bucket, id, stored.currentVersion);
         return toReference(meta);
       });
     } finally {

@@ -4,6 +4,9 @@ export function createRateLimiter(windowMs: number, max: () => number) {
   return {
     /** Counts one request; returns the seconds to wait when over the limit, else `undefined`. */
     hit(installation: string, nowMs: number): number | undefined {
+      // Many made-up installation ids must not grow the map for ever.
+      if (windows.size > 10_000)
+        for (const [id, old] of windows) if (nowMs - old.start >= windowMs) windows.delete(id);
       let window = windows.get(installation);
       if (!window || nowMs - window.start >= windowMs) {
         window = { start: nowMs, count: 0 };

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createObjectStoreHandler } from './http-handler';
+import { join } from 'node:path';
+import { createObjectStoreHandler, type ObjectStoreHandler, type SandboxRegistry } from './http-handler';
 import { createLocalObjectStore, type LocalObjectStore, type LocalObjectStoreOptions } from './local-store';
 
 export interface StartLocalObjectStoreOptions extends Omit<LocalObjectStoreOptions, 'baseUrl'> {
@@ -48,9 +51,32 @@ export async function startLocalObjectStore(
     server.close();
     throw error;
   }
+  const sandboxRoot = join(options.dir, 'sandboxes');
+  await rm(sandboxRoot, { recursive: true, force: true });
+  const sandboxes = new Map<string, ObjectStoreHandler>();
+  let sandboxCount = 0;
+  const registry: SandboxRegistry = {
+    async create() {
+      const id = `${(++sandboxCount).toString(36)}${randomBytes(4).toString('hex')}`;
+      const sandbox = createLocalObjectStore({
+        ...options,
+        faults: {},
+        dir: join(sandboxRoot, id),
+        baseUrl: `${store.baseUrl}/sandbox/${id}`,
+      });
+      await sandbox.ready;
+      sandboxes.set(id, createObjectStoreHandler(sandbox, { corsOrigins: options.corsOrigins, admin: true }));
+      return id;
+    },
+    get: (id) => sandboxes.get(id),
+  };
   server.on(
     'request',
-    createObjectStoreHandler(store, { corsOrigins: options.corsOrigins, admin: options.admin }),
+    createObjectStoreHandler(store, {
+      corsOrigins: options.corsOrigins,
+      admin: options.admin,
+      ...(options.admin ? { sandboxes: registry } : {}),
+    }),
   );
   return {
     url: store.baseUrl,

@@ -112,6 +112,8 @@ async function put(
   url: IssuedUrl,
   signal: AbortSignal,
 ): Promise<void> {
+  // Presigning just now may have taken long enough for a 429 elsewhere to shut the gate.
+  await context.gate.wait(signal);
   const meter = createSpeedMeter();
   job.dispatch({ type: 'uploading' });
   meter.reset(context.now());
@@ -126,7 +128,7 @@ async function put(
   });
   if (response.status >= 200 && response.status < 300) return;
   const text = await response.text().catch(() => '');
-  throw errorFromResponse(response.status, text, response.headers);
+  throw errorFromResponse(response.status, text, response.headers, 'PUT');
 }
 
 async function transfer(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<void> {

@@ -9,6 +9,8 @@ import { initialSnapshot, isSettled, reduceUpload, type UploadAction, type Uploa
 export interface UploadTask {
   readonly id: string;
   readonly key: string;
+  /** The Blob or File being uploaded. */
+  readonly file: Blob;
   /**
    * Settles with the stored object, or rejects with an `ObjectStoreError` (`ABORTED` after
    * `cancel()`). `retry()` starts a new attempt with a new promise: read `done` again after it.
@@ -59,6 +61,7 @@ export interface UploadTaskInit {
 export class UploadTaskImpl implements UploadTask {
   readonly id: string;
   readonly key: string;
+  readonly file: Blob;
   #state: UploadSnapshot;
   #deferred = deferred();
   #listeners = new Set<() => void>();
@@ -71,6 +74,7 @@ export class UploadTaskImpl implements UploadTask {
   constructor(init: UploadTaskInit, context: EngineContext, slots: UploadSlots) {
     this.id = init.id;
     this.key = init.request.key;
+    this.file = init.file;
     this.#context = context;
     this.#slots = slots;
     this.#invalid = init.invalid;

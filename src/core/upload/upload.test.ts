@@ -158,10 +158,14 @@ describe('validation before any request', () => {
     const longKey = client.upload(fileOf('1'), { key: 'k'.repeat(1000) });
     const badTtl = client.upload(fileOf('1'), { key: 'k', ttlSeconds: -1 });
     const badKey = client.upload(fileOf('1'), { key: '' });
+    const loneSurrogate = client.upload(fileOf('1'), { key: 'a\ud800' });
+    const badType = client.upload(fileOf('1'), { key: 'k', contentType: 'text/plain\r\nx: y' });
     await expect(tooLarge.done).rejects.toMatchObject({ code: 'OBJECT_TOO_LARGE' });
     await expect(longKey.done).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     await expect(badTtl.done).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(badKey.done).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(loneSurrogate.done).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(badType.done).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(tooLarge.getSnapshot().status).toBe('failed');
     expect(fake.calls).toEqual([]);
     expect(transport.requests).toEqual([]);
@@ -182,6 +186,21 @@ describe('validation before any request', () => {
     await expect(client.upload(new Blob(['1']), { key: `${fits}k` }).done).rejects.toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
     });
+  });
+
+  it('fails the task with INVALID_INPUT when keyFor throws or returns no string', async () => {
+    const cause = new Error('no user');
+    const { client } = createHarness({
+      keyFor: (file) => {
+        if ((file as File).name === 'a') throw cause;
+        return undefined as unknown as string;
+      },
+    });
+    await expect(client.upload(fileOf('1', 'a')).done).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      cause,
+    });
+    await expect(client.upload(fileOf('1', 'b')).done).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('throws at once for something that is not a Blob, and for bad client options', () => {

@@ -1,0 +1,125 @@
+// The page side of `npm run bench:upload`: each function runs one measured scenario and
+// returns milliseconds; the Node side (bench/upload.ts) alternates them and prints ratios.
+import { computeChecksum } from '../../src/checksum';
+import { createHttpBackend, createObjectStore, type ObjectStoreBackend } from '../../src/core';
+
+const CONCURRENCY = 4;
+
+function backendOf(baseUrl: string): ObjectStoreBackend {
+  return createHttpBackend({ baseUrl });
+}
+
+function chosenFile(): File {
+  const file = (document.getElementById('file') as HTMLInputElement).files?.[0];
+  if (!file) throw new Error('No file chosen (setInputFiles first).');
+  return file;
+}
+
+/** Longest gap between 10 ms ticks while `work` runs: how long the main thread was blocked. */
+async function withLongestGap<T>(work: () => Promise<T>): Promise<{ result: T; longestGapMs: number }> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 10);
+  try {
+    const result = await work();
+    return { result, longestGapMs: longest };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The baseline PUT: one XHR with upload progress, as a hand-written uploader would do it. */
+function rawPut(url: string, body: Blob): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', url);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.upload.onprogress = () => {};
+    xhr.onload = () =>
+      xhr.status < 300 ? resolve() : reject(new Error(`PUT ${xhr.status}: ${xhr.responseText}`));
+    xhr.onerror = () => reject(new Error('PUT failed'));
+    xhr.send(body);
+  });
+}
+
+async function presign(backend: ObjectStoreBackend, key: string, blob: Blob, checksum: string) {
+  const { url } = await backend.createUploadUrl({
+    key,
+    length: blob.size,
+    checksum,
+    checksumType: 'SHA256',
+    contentType: 'application/octet-stream',
+  });
+  return url;
+}
+
+let smallFiles: Blob[] = [];
+
+function makeSmallFiles(count: number, size: number): void {
+  smallFiles = Array.from({ length: count }, () => {
+    const bytes = new Uint8Array(size);
+    for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
+    return new Blob([bytes], { type: 'application/octet-stream' });
+  });
+}
+
+export const bench = {
+  /** (a) objectdrop end to end: hash in workers → presign → XHR PUT → confirm. */
+  async bigEndToEnd(baseUrl: string, key: string) {
+    const client = createObjectStore({ backend: backendOf(baseUrl) });
+    const file = chosenFile();
+    const started = performance.now();
+    const { longestGapMs } = await withLongestGap(() => client.upload(file, { key }).done);
+    const ms = performance.now() - started;
+    await client.delete(key);
+    return { ms, longestGapMs };
+  },
+  /** (a) baseline: computeChecksum alone, then a raw XHR PUT of a pre-signed URL alone. */
+  async bigBaseline(baseUrl: string, key: string) {
+    const backend = backendOf(baseUrl);
+    const file = chosenFile();
+    const hashStart = performance.now();
+    const hashed = await withLongestGap(() => computeChecksum(file, 'SHA256'));
+    const hashMs = performance.now() - hashStart;
+    const url = await presign(backend, key, file, hashed.result);
+    const putStart = performance.now();
+    const put = await withLongestGap(() => rawPut(url, file));
+    const putMs = performance.now() - putStart;
+    await backend.delete(key);
+    return { hashMs, putMs, longestGapMs: Math.max(hashed.longestGapMs, put.longestGapMs) };
+  },
+  makeSmallFiles,
+  /** (b) objectdrop: every small file through the whole pipeline at concurrency 4. */
+  async manyEndToEnd(baseUrl: string, prefix: string) {
+    const client = createObjectStore({ backend: backendOf(baseUrl), concurrency: CONCURRENCY });
+    const started = performance.now();
+    await Promise.all(smallFiles.map((blob, i) => client.upload(blob, { key: `${prefix}/${i}` }).done));
+    const ms = performance.now() - started;
+    await Promise.all(smallFiles.map((_, i) => client.delete(`${prefix}/${i}`)));
+    return { ms };
+  },
+  /** (b) baseline: the same files as raw XHR PUTs, 4 at a time, URLs signed beforehand (untimed). */
+  async manyRaw(baseUrl: string, prefix: string) {
+    const backend = backendOf(baseUrl);
+    const urls: string[] = [];
+    for (const [i, blob] of smallFiles.entries())
+      urls.push(await presign(backend, `${prefix}/${i}`, blob, await computeChecksum(blob, 'SHA256')));
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < urls.length; i = next++) await rawPut(urls[i]!, smallFiles[i]!);
+      }),
+    );
+    const ms = performance.now() - started;
+    await Promise.all(smallFiles.map((_, i) => backend.delete(`${prefix}/${i}`)));
+    return { ms };
+  },
+};
+
+window.bench = bench;
+document.title = 'bench ready';

@@ -1,0 +1,181 @@
+// `npm run bench:upload`: objectdrop's upload path against hand-written baselines, side by side
+// in one run, in headless Chromium against the real local object store.
+//   (a) one 1 GiB on-disk file end to end vs computeChecksum alone + a raw XHR PUT alone (≤ 10 % over)
+//   (b) 200 × 1 MiB at concurrency 4 vs raw parallel XHR PUTs (≥ 0.8 of their throughput)
+//   (c) during (a): longest main-thread gap (< 50 ms) and renderer RSS growth (< 64 MiB)
+// Env: BENCH_RUNS (3) alternating runs per scenario, medians compared; BENCH_BIG_MIB (1024) size of (a).
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { createServer } from 'vite';
+import { chromiumLaunchOptions } from '../scripts/chromium';
+import { startLocalObjectStore } from '../src/server';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const bigSize = Number(process.env.BENCH_BIG_MIB ?? 1024) * 1024 * 1024;
+const MiB = 1024 * 1024;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const mbps = (bytes: number, ms: number) => `${(((bytes / ms) * 1000) / 1e6).toFixed(0)} MB/s`;
+
+async function writeBigFile(path: string, size: number): Promise<void> {
+  const chunk = randomBytes(16 * MiB);
+  const handle = await open(path, 'w');
+  try {
+    for (let written = 0; written < size; written += chunk.length)
+      await handle.write(chunk, 0, Math.min(chunk.length, size - written));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Chromium renderer processes under the browser launched with `marker` on its command line. */
+async function rendererRss(marker: string): Promise<number> {
+  const procs: Array<{ pid: number; ppid: number; cmd: string; rss: number }> = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      const status = await readFile(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      procs.push({ pid: Number(entry), ppid, cmd, rss });
+    } catch {
+      // The process ended while we read it.
+    }
+  }
+  const browser = procs.find((proc) => proc.cmd.includes(marker) && !proc.cmd.includes('--type='));
+  if (!browser) return 0;
+  const family = new Set([browser.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const proc of procs)
+      if (!family.has(proc.pid) && family.has(proc.ppid)) {
+        family.add(proc.pid);
+        grew = true;
+      }
+  }
+  return procs
+    .filter((proc) => family.has(proc.pid) && proc.cmd.includes('--type=renderer'))
+    .reduce((sum, proc) => sum + proc.rss, 0);
+}
+
+async function main() {
+  const work = await mkdtemp(join(tmpdir(), 'objectdrop-bench-upload-'));
+  const bigPath = join(work, 'big.bin');
+  console.log(`Writing a ${bigSize / MiB} MiB file to ${bigPath} …`);
+  await writeBigFile(bigPath, bigSize);
+  // The benchmark measures the client, not the store's per-installation rate limits.
+  const store = await startLocalObjectStore({
+    dir: join(work, 'store'),
+    port: 0,
+    corsOrigins: ['*'],
+    limits: { requestsPerMinute: 1e9, presignsPerSecond: 1e9 },
+  });
+  const vite = await createServer({
+    configFile: false,
+    root: join(root, 'bench/upload-page'),
+    logLevel: 'error',
+    worker: { format: 'es' },
+    server: { host: '127.0.0.1', port: 0, fs: { allow: [root] } },
+  });
+  await vite.listen();
+  const pageUrl = vite.resolvedUrls?.local[0];
+  const marker = `--objectdrop-bench=${process.pid}`;
+  const launch = await chromiumLaunchOptions();
+  const browser = await chromium.launch({ ...launch, args: [...launch.args, marker] });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error));
+    await page.goto(pageUrl!);
+    await page.waitForFunction(() => document.title === 'bench ready');
+    await page.setInputFiles('#file', bigPath);
+    const base = store.url;
+
+    // (a) + (c)
+    const endToEnd: number[] = [];
+    const baseline: number[] = [];
+    const gaps: number[] = [];
+    const baselineGaps: number[] = [];
+    const rssGrowth: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      const b = await page.evaluate(([url, key]) => window.bench.bigBaseline(url, key), [
+        base,
+        `raw-${run}`,
+      ] as const);
+      baseline.push(b.hashMs + b.putMs);
+      baselineGaps.push(b.longestGapMs);
+      const before = await rendererRss(marker);
+      let peak = before;
+      const sampler = setInterval(async () => {
+        peak = Math.max(peak, await rendererRss(marker));
+      }, 100);
+      const e = await page.evaluate(([url, key]) => window.bench.bigEndToEnd(url, key), [
+        base,
+        `e2e-${run}`,
+      ] as const);
+      clearInterval(sampler);
+      endToEnd.push(e.ms);
+      gaps.push(e.longestGapMs);
+      rssGrowth.push((peak - before) / MiB);
+      console.log(
+        `  run ${run + 1}: hash ${b.hashMs.toFixed(0)} ms + PUT ${b.putMs.toFixed(0)} ms = ${(b.hashMs + b.putMs).toFixed(0)} ms (longest gap ${b.longestGapMs.toFixed(1)} ms); ` +
+          `objectdrop ${e.ms.toFixed(0)} ms; longest gap ${e.longestGapMs.toFixed(1)} ms; renderer RSS +${((peak - before) / MiB).toFixed(0)} MiB`,
+      );
+    }
+
+    // (b)
+    await page.evaluate(([count, size]) => window.bench.makeSmallFiles(count, size), [200, MiB] as const);
+    const many: number[] = [];
+    const raw: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      const r = await page.evaluate(([url, p]) => window.bench.manyRaw(url, p), [
+        base,
+        `raw-many-${run}`,
+      ] as const);
+      const m = await page.evaluate(([url, p]) => window.bench.manyEndToEnd(url, p), [
+        base,
+        `many-${run}`,
+      ] as const);
+      raw.push(r.ms);
+      many.push(m.ms);
+      console.log(`  run ${run + 1}: raw XHR PUTs ${r.ms.toFixed(0)} ms; objectdrop ${m.ms.toFixed(0)} ms`);
+    }
+
+    const overhead = median(endToEnd) / median(baseline) - 1;
+    const throughput = median(raw) / median(many);
+    const gap = Math.max(...gaps);
+    const rss = Math.max(...rssGrowth);
+    console.log('');
+    console.log(
+      `(a) ${bigSize / MiB} MiB end to end ${mbps(bigSize, median(endToEnd))} vs hash + PUT alone ${mbps(bigSize, median(baseline))}: overhead ${(overhead * 100).toFixed(1)} % (target ≤ 10 %) ${overhead <= 0.1 ? 'PASS' : 'FAIL'}`,
+    );
+    console.log(
+      `(b) 200 × 1 MiB at concurrency 4: ${mbps(200 * MiB, median(many))} vs raw XHR ${mbps(200 * MiB, median(raw))}: ratio ${throughput.toFixed(2)} (target ≥ 0.80) ${throughput >= 0.8 ? 'PASS' : 'FAIL'}`,
+    );
+    console.log(
+      `(c) during (a): longest main-thread gap ${gap.toFixed(1)} ms (target < 50; baseline's ${Math.max(...baselineGaps).toFixed(1)}) ${gap < 50 ? 'PASS' : 'FAIL'}; renderer RSS growth ${rss.toFixed(0)} MiB (target < 64) ${rss < 64 ? 'PASS' : 'FAIL'}`,
+    );
+  } finally {
+    await browser.close();
+    await vite.close();
+    await store.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+declare global {
+  interface Window {
+    bench: typeof import('./upload-page/main')['bench'];
+  }
+}
+
+await main();

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpBackend } from '../adapters/http-backend';
+import { isObjectStoreError } from '../core/errors';
+import { sha256, startTestStore, type TestStore } from './__tests__/harness';
+
+let store: TestStore | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+describe('createHttpBackend against the local store', () => {
+  it('round-trips upload, metadata, download, CDN and delete through the real server', async () => {
+    store = await startTestStore();
+    const backend = createHttpBackend({ baseUrl: store.url });
+    const data = new TextEncoder().encode('through the client adapter');
+    const { url } = await backend.createUploadUrl({
+      key: 'adapter',
+      length: data.length,
+      checksum: sha256(data),
+      checksumType: 'SHA256',
+      cdn: true,
+    });
+    expect((await fetch(url, { method: 'PUT', body: data })).status).toBe(200);
+    expect(await backend.get('adapter')).toBeUndefined();
+    expect(await backend.get('adapter', { cdn: true })).toMatchObject({ key: 'adapter', size: data.length });
+    const download = await backend.createDownloadUrl('adapter', { cdn: true });
+    expect(await (await fetch(download!.url)).text()).toBe('through the client adapter');
+    const cdn = await backend.createCDNUrl!('adapter', { ttlSeconds: 60 });
+    expect((await fetch(cdn!.url)).headers.get('cache-control')).toBe('public, max-age=60');
+    await backend.delete('adapter', { cdn: true });
+    expect(await backend.get('adapter', { cdn: true })).toBeUndefined();
+    expect(await backend.createDownloadUrl('adapter', { cdn: true })).toBeUndefined();
+  });
+
+  it('surfaces the store errors as typed ObjectStoreErrors', async () => {
+    const frozen = Date.now();
+    store = await startTestStore({ limits: { requestsPerMinute: 1 }, now: () => frozen });
+    const backend = createHttpBackend({ baseUrl: store.url });
+    const bad = await backend
+      .createUploadUrl({ key: 'k', length: -1, checksum: 'x', checksumType: 'SHA256' })
+      .catch((error: unknown) => error);
+    expect(isObjectStoreError(bad) && bad.code).toBe('INVALID_REQUEST');
+    const limited = await backend.get('k').catch((error: unknown) => error);
+    expect(isObjectStoreError(limited) && [limited.code, limited.retryAfterSeconds]).toEqual([
+      'TOO_MANY_REQUESTS',
+      60,
+    ]);
+  });
+});
