@@ -21,6 +21,8 @@ test('a 300 MiB file on disk is hashed and uploaded while the page’s memory st
   test.setTimeout(300_000);
   const file = makeLargeFile('large-300mib.bin', 300 * MiB);
   try {
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
     const input = await openDemo(page);
     const pids = await rendererPids(browser);
     expect(pids.length).toBeGreaterThan(0);
@@ -35,6 +37,8 @@ test('a 300 MiB file on disk is hashed and uploaded while the page’s memory st
     const growth = Math.max(...pids.map((pid) => processMemory(pid).peak - before.get(pid)!));
     console.log(`renderer peak RSS growth during a 300 MiB upload: ${(growth / MiB).toFixed(1)} MiB`);
     expect(growth).toBeLessThan(256 * MiB);
+    // Hashed off the main thread, in the library's checksum worker.
+    expect(workers.some((url) => /checksum/.test(url))).toBe(true);
 
     const key = (await page.getByTestId('stored-object').locator('[data-field=key]').textContent()) ?? '';
     const metadata = await storeApi<{ size: number; checksum: string }>('metadata', { key });
