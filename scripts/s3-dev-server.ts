@@ -3,7 +3,8 @@
 // createObjectStoreHandler(createS3ObjectStore(…)) on a port. Takes the flags `scripts/start.mjs`
 // gives the local store, so it can stand in for it (the e2e suite's second run):
 //   npx tsx scripts/s3-dev-server.ts [serve] --port 8787 --host 127.0.0.1 --cors-origin http://127.0.0.1:5173
-// `--dir` and `--admin` are accepted and ignored (S3 keeps the data; no fault injection).
+// `--dir` is accepted and ignored (S3 keeps the data); `--admin` injects faults into the JSON API only
+// (the bytes go to S3 directly).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -29,11 +30,22 @@ const origins = (values['cors-origin'] ?? ['http://127.0.0.1:5173', 'http://loca
   o.split(','),
 );
 
+// Take the port first: a busy port fails fast, before a cluster is started for nothing.
+const server = createServer();
+await new Promise<void>((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(Number(values.port), values.host, () => {
+    server.off('error', reject);
+    resolve();
+  });
+});
+
 const s3 = await startS3Endpoint();
 let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    server.close();
     await s3.stop().catch((error: unknown) => console.error(error));
   }
   process.exit(code);
@@ -53,8 +65,10 @@ try {
     await configureTtlLifecycle(client, name);
   }
   const store = createS3ObjectStore({ client, bucket, cdnBucket });
-  const server = createServer(createObjectStoreHandler(store, { corsOrigins: origins }));
-  await new Promise<void>((resolve) => server.listen(Number(values.port), values.host, resolve));
+  server.on(
+    'request',
+    createObjectStoreHandler(store, { corsOrigins: origins, admin: values.admin ?? false }),
+  );
   const { port } = server.address() as AddressInfo;
   console.log(
     `S3 endpoint ${s3.endpoint}, buckets ${bucket} and ${cdnBucket}, CORS for ${origins.join(' ')}`,

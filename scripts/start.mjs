@@ -43,7 +43,7 @@ function waitForLine(child, pattern, label) {
     child.stdout.on('data', (chunk) => {
       const text = chunk.toString();
       process.stdout.write(text);
-      // Vite colours its banner when FORCE_COLOR is set (Playwright's webServer may set it).
+      // Vite colours its banner even into a pipe; match on the plain text.
       seen += stripVTControlCharacters(text);
       const match = seen.match(pattern);
       if (match) {

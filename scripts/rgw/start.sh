@@ -7,13 +7,14 @@
 #   bash scripts/rgw/stop.sh            stop what start.sh started and delete its state
 #
 # Env: RGW_DIR (state folder, default $TMPDIR/objectdrop-rgw), RGW_PORT (S3 port, 7480),
-#      RGW_MON_PORT (6789), RGW_ACCESS_KEY / RGW_SECRET_KEY (the S3 user's keys).
+#      RGW_MON_PORT (6789), RGW_ACCESS_KEY / RGW_SECRET_KEY (the S3 user's keys),
+#      RGW_OWNER_PID (stop the cluster when this process exits).
 # Install (Debian 12 ships Ceph 16): apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd ceph-common
 set -euo pipefail
 
 INSTALL_HINT='apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd ceph-common'
 missing=()
-for bin in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool curl; do
+for bin in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("$bin")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -110,7 +111,14 @@ waitfor 60 timeout 10 ceph -c "$CONF" mon stat
 log "mon up on 127.0.0.1:$MON_PORT"
 
 OSD_UUID=$(cat /proc/sys/kernel/random/uuid)
-OSD_ID=$(ceph_ osd new "$OSD_UUID")
+# Right after its election a mon may still refuse commands (EPERM, "fsid 0000… !="); "osd new" with
+# the same UUID is idempotent, so retry it.
+OSD_ID=
+for _ in $(seq 1 20); do
+  OSD_ID=$(ceph_ osd new "$OSD_UUID" 2>>"$DIR/log/osd-new.log") && break
+  sleep 0.5
+done
+[ -n "$OSD_ID" ] || { echo "the mon refused to create the OSD" >&2; false; }
 ceph_ osd crush add "osd.$OSD_ID" 1.0 host=localhost root=default >/dev/null 2>&1
 ceph-osd -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" -c "$CONF" 2>/dev/null
 osd_up() { ceph -c "$CONF" osd dump -f json | grep -q '"up":1'; }
@@ -126,10 +134,19 @@ done
 log "osd.$OSD_ID up (memstore)"
 
 daemon radosgw -n client.rgw.a -c "$CONF"
-waitfor 120 curl -sf -o /dev/null "http://127.0.0.1:$PORT/"
+# bash's /dev/tcp, not curl: a bare Debian has no curl, and the Ceph packages do not bring it.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+waitfor 120 listening
 log "radosgw listening on 127.0.0.1:$PORT"
 radosgw-admin -c "$CONF" user create --uid=objectdrop --display-name=objectdrop \
   --access-key="$AK" --secret-key="$SK" >/dev/null
+
+# With RGW_OWNER_PID, a watchdog stops the cluster once that process is gone, however it ended
+# (a test runner or dev server killed with SIGKILL cannot clean up after itself).
+if [ -n "${RGW_OWNER_PID:-}" ]; then
+  nohup bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; RGW_DIR="$2" bash "$3" 2>/dev/null' \
+    _ "$RGW_OWNER_PID" "$DIR" "$(cd "$(dirname "$0")" && pwd)/stop.sh" </dev/null >/dev/null 2>&1 &
+fi
 
 cat >"$DIR/env" <<EOF
 OBJECTDROP_S3_ENDPOINT=http://127.0.0.1:$PORT

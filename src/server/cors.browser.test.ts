@@ -1,6 +1,12 @@
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
-const base = inject('objectStoreUrl');
+const shared = inject('objectStoreUrl');
+// Other test files set faults on the shared store at runtime; a sandbox keeps ours apart.
+let base = '';
+beforeAll(async () => {
+  base = ((await (await fetch(`${shared}/_admin/sandbox`, { method: 'POST' })).json()) as { url: string })
+    .url;
+});
 
 async function sha256(data: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
@@ -18,6 +24,7 @@ async function api(path: string, body: unknown, root = base): Promise<Response> 
 describe('the local store from a page on another origin', () => {
   it('presigns, takes a PUT with Content-Type and serves a Range with its exposed headers', async () => {
     expect(new URL(base).origin).not.toBe(location.origin);
+    expect(base.startsWith(`${shared}/sandbox/`)).toBe(true);
     const key = `cors/${crypto.randomUUID()}`;
     const data = new TextEncoder().encode('bytes from Chromium through CORS');
     const presign = await api('public-upload-url', {
@@ -73,7 +80,7 @@ describe('the local store from a page on another origin', () => {
   });
 
   it('lets a page drive faults on its own sandbox, and read the errors', async () => {
-    const created = await fetch(`${base}/_admin/sandbox`, { method: 'POST' });
+    const created = await fetch(`${shared}/_admin/sandbox`, { method: 'POST' });
     const { url: sandbox } = (await created.json()) as { url: string };
     const set = await fetch(`${sandbox}/_admin/faults`, {
       method: 'POST',

@@ -101,6 +101,14 @@ describe('injected faults', () => {
     expect((await fetch(url, { method: 'PUT', body: data })).status).toBe(200);
   });
 
+  it('dropUploadAfterBytes past the end of a body leaves that upload whole', async () => {
+    const s = await start({ faults: { dropUploadAfterBytes: data.length + 1 } });
+    // overwrite: false makes the store look at the disk before it reads the body.
+    expect((await s.upload({ key: 'k', overwrite: false }, data)).status).toBe(200);
+    const reference = await (await s.api('metadata', { key: 'k' })).json();
+    expect(reference.checksum).toBe(sha256(data));
+  });
+
   it('dropDownloadAfterBytes cuts the GET body short', async () => {
     const s = await start();
     expect((await s.upload({ key: 'k' }, data)).status).toBe(200);

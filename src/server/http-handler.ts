@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PassThrough, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isObjectStoreError, ObjectStoreError } from '../core/errors';
 import type { UploadUrlBody } from '../core/types';
@@ -309,12 +309,19 @@ export function createObjectStoreHandler(
     let body: Readable = req;
     if (dropAfter !== undefined) {
       // Only on this path: the counting hop costs throughput.
+      // A Transform, not a 'data' listener: that would start the flow before the store listens.
       let received = 0;
-      const counter = new PassThrough({ highWaterMark: 1024 * 1024 });
-      counter.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > dropAfter && received - chunk.length <= dropAfter && faults.takeDrop())
-          req.socket.destroy();
+      const counter = new Transform({
+        highWaterMark: 1024 * 1024,
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          if (received > dropAfter && received - chunk.length <= dropAfter && faults.takeDrop()) {
+            req.socket.destroy();
+            callback();
+            return;
+          }
+          callback(null, chunk);
+        },
       });
       pipeline(req, counter).catch(() => undefined);
       body = counter;
@@ -417,7 +424,13 @@ export function createObjectStoreHandler(
         }
         sent += chunk.length;
         if (!res.write(chunk))
-          await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done).off('close', done);
+              resolve();
+            };
+            res.on('drain', done).on('close', done);
+          });
         if (res.destroyed) return;
       }
       res.end();

@@ -76,6 +76,7 @@ export async function startS3Endpoint(): Promise<S3Endpoint> {
     RGW_DIR: dir,
     RGW_PORT: String(await freePort()),
     RGW_MON_PORT: String(await freePort()),
+    RGW_OWNER_PID: String(process.pid),
   };
   const stop = async () => {
     await run('bash', [join(scripts, 'stop.sh')], { env: childEnv });

@@ -340,7 +340,7 @@ describe.skipIf(skip)('createS3ObjectStore against a real Ceph RADOS Gateway', (
       expect(await store.get(newKey('missing'))).toBeUndefined();
     });
 
-    it('expire: a URL signed two hours ago is refused with 403 (URL_EXPIRED)', async () => {
+    it('expire: a URL signed two hours ago is refused with 403', async () => {
       const bytes = randomBytes(10);
       const key = newKey();
       await put(await store.createUploadUrl(uploadBody(bytes, { key })), bytes);
@@ -349,7 +349,9 @@ describe.skipIf(skip)('createS3ObjectStore against a real Ceph RADOS Gateway', (
       const response = await fetch(download?.url ?? '');
       expect(response.status).toBe(403);
       const error = errorFromResponse(response.status, await response.text(), response.headers, 'GET');
-      expect(['URL_EXPIRED', 'SIGNATURE_INVALID']).toContain(error.code);
+      // RGW 16 answers a bare AccessDenied, so the client cannot tell expiry from a bad signature;
+      // AWS S3 says "Request has expired", which maps to URL_EXPIRED (see http-errors.test.ts).
+      expect(error.code).toBe('SIGNATURE_INVALID');
       const uploadGrant = await past.createUploadUrl(uploadBody(bytes, { key }));
       expect((await put(uploadGrant, bytes)).status).toBe(403);
     });

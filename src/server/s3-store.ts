@@ -171,13 +171,16 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     const declaredType = meta[META_CHECKSUM_TYPE] as ChecksumType | undefined;
     let checksumType = declaredType && CHECKSUM_TYPES.includes(declaredType) ? declaredType : undefined;
     let checksum = checksumType ? meta[META_CHECKSUM] : undefined;
-    // Uploaded by something else: the store's own flexible checksum, where it keeps one.
+    // Uploaded by something else: the store's own full-object checksum, where it keeps one
+    // (a multipart upload's composite checksum, "<digest>-<parts>", is no digest of the bytes).
     if (!checksum) {
-      const stored = CHECKSUM_TYPES.find(
-        (type) => head[CHECKSUM_INPUT[type] as keyof HeadObjectCommandOutput],
-      );
+      const storedOf = (type: ChecksumType) => head[CHECKSUM_INPUT[type] as keyof HeadObjectCommandOutput];
+      const stored = CHECKSUM_TYPES.find((type) => {
+        const value = storedOf(type);
+        return typeof value === 'string' && !value.includes('-');
+      });
       checksumType = stored;
-      checksum = stored ? String(head[CHECKSUM_INPUT[stored] as keyof HeadObjectCommandOutput]) : undefined;
+      checksum = stored ? String(storedOf(stored)) : undefined;
     }
     const modified = head.LastModified?.toISOString();
     const version = head.VersionId ?? head.ETag?.replace(/^(W\/)?"|"$/g, '');
