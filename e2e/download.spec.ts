@@ -33,7 +33,10 @@ async function uploadOne(page: Page, name: string, size: number) {
   const input = await openDemo(page);
   await input.setInputFiles(file.path);
   await expect(fileCard(page, name)).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  return { file, stored: page.getByTestId('stored-object') };
+  const stored = page.getByTestId('stored-object');
+  // Fails fast, not at the test's timeout, while the client has no download engine.
+  await expect(stored.getByRole('button', { name: `Download ${name}` })).toBeEnabled();
+  return { file, stored };
 }
 
 test('a user downloads an object to a file in 1 MiB ranged segments; after a dropped connection only the cut segment is fetched again and the file is intact', async ({
