@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { createHttpBackend, createObjectStore, type ObjectStoreClient } from 'objectdrop';
 import { DropZone, ObjectStoreProvider, relativePathOf, UploadList, useUpload } from 'objectdrop/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Downloads } from './downloads';
 import { FaultPanel } from './fault-panel';
 import { type StoredEntry, StoredObject } from './stored-objects';
 import { TotalProgress } from './total-progress';
@@ -117,6 +118,7 @@ export function App({ storeUrl }: { storeUrl: string }) {
             <UploadList />
             <FinishedUploads onStored={onStored} />
           </section>
+          {canDownload && <Downloads />}
           <section aria-labelledby="stored-heading">
             <h2 id="stored-heading">Stored objects</h2>
             {stored.length === 0 ? (
