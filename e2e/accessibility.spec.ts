@@ -1,6 +1,14 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { expect, fileCard, makeFile, openDemo, resetStore, setFaults, test } from './helpers';
+import {
+  expect,
+  expectNoViolations,
+  fileCard,
+  makeFile,
+  openDemo,
+  resetStore,
+  setFaults,
+  test,
+} from './helpers';
 
 /** Presses Tab until `target` has focus: what a keyboard user does. Fails if it never does. */
 async function tabTo(page: Page, target: Locator, limit = 80): Promise<void> {
@@ -9,14 +17,6 @@ async function tabTo(page: Page, target: Locator, limit = 80): Promise<void> {
     if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) return;
   }
   throw new Error(`Tab never reached ${target}`);
-}
-
-async function expectNoViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const summary = results.violations.map(
-    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-  );
-  expect(summary).toEqual([]);
 }
 
 test('a keyboard-only user adds a file with the picker button, starts, cancels and retries the upload', async ({

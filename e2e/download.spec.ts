@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, fileCard, makeFile, openDemo, setFaults, test } from './helpers';
+import { expect, expectNoViolations, fileCard, makeFile, openDemo, setFaults, test } from './helpers';
 
 const MiB = 1024 * 1024;
 
@@ -63,6 +63,8 @@ test('a user downloads an object to a file in 1 MiB ranged segments; after a dro
     '100',
   );
 
+  await expect(page.getByTestId('downloads').locator('li')).toHaveAttribute('data-state', 'done');
+  await expectNoViolations(page);
   expect(await savedFile(page, 'ranged.bin')).toEqual({ size: file.bytes.length, sha256: file.sha256 });
   // Segments of 1 MiB, and one request that picks up a segment where the cut left it.
   // 1 MiB segments; after the cut, only the rest of the cut segment is asked for again (from
