@@ -205,7 +205,9 @@ describe('uploads from Chromium to the local object store', () => {
     await admin('faults', { latencyMs: 1500 });
     const wire = recorded();
     const client = createObjectStore({ backend: wire.backend, transport: wire.transport });
-    const task = client.upload(randomBlob(3_000_000));
+    // Larger than loopback socket buffers: while the store sits in its injected latency, the PUT
+    // cannot have handed its whole body over, so the cancel really lands mid-upload.
+    const task = client.upload(randomBlob(48_000_000));
     await new Promise<void>((resolve) => {
       const stop = task.subscribe(() => {
         if (task.getSnapshot().status !== 'uploading') return;
