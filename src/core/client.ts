@@ -1,15 +1,20 @@
 import { computeChecksum } from '../checksum';
 import { callBackend, createEngineContext, type EngineContext, type Hasher } from './context';
+import { createDownloadTask } from './download/download-task';
+import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './download/types';
 import { isObjectStoreError, ObjectStoreError } from './errors';
 import { keyForUpload } from './keys';
 import { PRESIGNED_URL_TTL_SECONDS } from './limits';
 import type { RetryOptions, RetryPolicy } from './retry';
+import { createTaskList } from './task-list';
 import type { Transport } from './transport/types';
 import type {
   BucketOptions,
+  CdnUrlOptions,
   ChecksumType,
   ObjectReference,
   ObjectStoreBackend,
+  PresignedUrlResponse,
   UploadUrlBody,
 } from './types';
 import { createUploadList, type UploadList } from './upload/list';
@@ -67,12 +72,38 @@ export interface ObjectStoreClient {
   upload(file: Blob, options?: UploadOptions): UploadTask;
   /** Tasks in the order they were added. A new array whenever the list changes. */
   readonly uploads: readonly UploadTask[];
-  /** Called on every change of the list or of any task in it. */
+  /**
+   * Starts a ranged, parallel, resumable, verified download of `key` (see `DownloadOptions`), sharing
+   * this client's transport, retry policy and 429 gate. Bad options throw `INVALID_INPUT` at once;
+   * everything later rejects `task.done` with an `ObjectStoreError`.
+   *
+   * ```ts
+   * const task = client.download('reports/q3.pdf', { to: 'file' });
+   * task.subscribe(() => render(task.getSnapshot())); // status, loaded/total, bytesPerSecond, etaSeconds
+   * await task.done;
+   * ```
+   */
+  download(key: string, options?: DownloadOptions): DownloadTask;
+  /** Downloads in the order they were started. A new array whenever the list changes. */
+  readonly downloads: readonly DownloadTask[];
+  /** Called on every change of either list or of any task in them. */
   subscribe(listener: () => void): () => void;
   /** Snapshots of `uploads`: the same array until something changes (for `useSyncExternalStore`). */
   getSnapshot(): readonly UploadSnapshot[];
-  /** Drops finished tasks (done, failed, canceled) from the list. */
+  /** Snapshots of `downloads`: the same array until something changes. */
+  getDownloadsSnapshot(): readonly DownloadSnapshot[];
+  /** Drops finished tasks (done, failed, canceled) from both lists. */
   clearFinished(): void;
+  /**
+   * A pre-signed GET URL for a plain `<a href>` (no progress, no check), or `undefined` when there is
+   * no such object. It lives as long as the backend's URLs (an hour for the Object Store).
+   */
+  createDownloadUrl(key: string, options?: BucketOptions): Promise<string | undefined>;
+  /**
+   * A CDN URL of an object in the CDN bucket, or `undefined` when there is none. Fails with
+   * `INVALID_INPUT` when the backend has no CDN URLs.
+   */
+  createCDNUrl(key: string, options?: CdnUrlOptions): Promise<string | undefined>;
   /** Metadata of a stored object, or `undefined`; with the client's retry and error mapping. */
   get(key: string, options?: BucketOptions): Promise<ObjectReference | undefined>;
   delete(key: string, options?: BucketOptions): Promise<void>;
@@ -109,6 +140,8 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
   });
   const slots = { prepare: createSlots(concurrency), transfer: createSlots(concurrency) };
   const list: UploadList = createUploadList();
+  const downloads = createTaskList<DownloadTask, DownloadSnapshot>();
+  const urlOf = (response: PresignedUrlResponse | undefined) => response?.url;
 
   return {
     upload(file, uploadOptions = {}) {
@@ -149,9 +182,48 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     get uploads() {
       return list.tasks;
     },
-    subscribe: list.subscribe,
+    download(key, downloadOptions = {}) {
+      const task = createDownloadTask(context, key, downloadOptions);
+      downloads.add(task);
+      return task;
+    },
+    get downloads() {
+      return downloads.tasks;
+    },
+    subscribe(listener) {
+      const offUploads = list.subscribe(listener);
+      const offDownloads = downloads.subscribe(listener);
+      return () => {
+        offUploads();
+        offDownloads();
+      };
+    },
     getSnapshot: list.getSnapshot,
-    clearFinished: list.clearFinished,
+    getDownloadsSnapshot: downloads.getSnapshot,
+    clearFinished() {
+      list.clearFinished();
+      downloads.clearFinished();
+    },
+    createDownloadUrl: (key, request = {}) =>
+      callBackend(
+        context,
+        `createDownloadUrl("${key}")`,
+        (signal) => context.backend.createDownloadUrl(key, { ...request, signal }),
+        { signal: request.signal },
+      ).then(urlOf),
+    createCDNUrl(key, request = {}) {
+      const { backend } = context;
+      if (!backend.createCDNUrl)
+        return Promise.reject(
+          new ObjectStoreError('INVALID_INPUT', 'This backend has no CDN URLs.', { retryable: false }),
+        );
+      return callBackend(
+        context,
+        `createCDNUrl("${key}")`,
+        (signal) => backend.createCDNUrl!(key, { ...request, signal }),
+        { signal: request.signal },
+      ).then(urlOf);
+    },
     get: (key, request = {}) =>
       callBackend(context, `get("${key}")`, (signal) => context.backend.get(key, { ...request, signal }), {
         signal: request.signal,

@@ -19,6 +19,7 @@ export {
   type UploadOptions,
 } from './client';
 export type { EngineContext, Hasher, HashOptions } from './context';
+export * from './download';
 export { abortError, isObjectStoreError, ObjectStoreError, type ObjectStoreErrorCode } from './errors';
 export { errorFromResponse, parseRetryAfter } from './http-errors';
 export { defaultKeyFor } from './keys';

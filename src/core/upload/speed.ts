@@ -6,7 +6,8 @@ const MIN_SPAN_MS = 250;
 export interface SpeedMeter {
   /** Records `loaded` at time `at`; returns bytes per second over the window, 0 until it is known. */
   sample(loaded: number, at: number): number;
-  reset(at: number): void;
+  /** Starts a new window at `at`, from `loaded` bytes (a resumed transfer keeps what it had). */
+  reset(at: number, loaded?: number): void;
 }
 
 export function createSpeedMeter(): SpeedMeter {
@@ -19,8 +20,8 @@ export function createSpeedMeter(): SpeedMeter {
       const span = at - first.at;
       return span < MIN_SPAN_MS ? 0 : ((loaded - first.loaded) * 1000) / span;
     },
-    reset(at) {
-      samples = [{ at, loaded: 0 }];
+    reset(at, loaded = 0) {
+      samples = [{ at, loaded }];
     },
   };
 }

@@ -1,0 +1,69 @@
+// Runs in Chromium, driven by bench/download.ts: one raw fetch vs objectdrop into OPFS.
+import { createHttpBackend } from '../src/adapters/http-backend';
+import { createDownloadTask } from '../src/core/download';
+import { createRetryPolicy } from '../src/core/retry';
+import { createFetchTransport } from '../src/core/transport/fetch-transport';
+
+declare global {
+  interface Window {
+    benchReady: boolean;
+    rawFetch(baseUrl: string, key: string): Promise<{ ms: number; bytes: number }>;
+    toOpfs(
+      baseUrl: string,
+      key: string,
+      options: { verify: boolean; dropAtHalf?: boolean },
+    ): Promise<{ ms: number; loaded: number; fetched: number; fileSize: number }>;
+    /** Provided by the Node side: arms a one-off connection drop at the store. */
+    armDrop?: () => Promise<void>;
+  }
+}
+
+window.rawFetch = async (baseUrl, key) => {
+  const backend = createHttpBackend({ baseUrl });
+  const presigned = await backend.createDownloadUrl(key);
+  const started = performance.now();
+  const response = await fetch(presigned!.url);
+  const reader = response.body!.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+  }
+  return { ms: performance.now() - started, bytes };
+};
+
+window.toOpfs = async (baseUrl, key, options) => {
+  const root = await navigator.storage.getDirectory();
+  const name = `bench-${Date.now()}.bin`;
+  const handle = await root.getFileHandle(name, { create: true });
+  const started = performance.now();
+  const task = createDownloadTask(
+    {
+      backend: createHttpBackend({ baseUrl }),
+      transport: createFetchTransport(),
+      retry: createRetryPolicy({ baseDelayMs: 50 }),
+    },
+    key,
+    { to: handle, verify: options.verify },
+  );
+  if (options.dropAtHalf) {
+    let armed = false;
+    task.subscribe(() => {
+      const { loaded, total } = task.getSnapshot();
+      if (!armed && total && loaded >= total / 2) {
+        armed = true;
+        void window.armDrop?.();
+      }
+    });
+  }
+  const debug = setInterval(() => console.log(JSON.stringify(task.getSnapshot())), 2000);
+  await task.done.finally(() => clearInterval(debug));
+  const ms = performance.now() - started;
+  const { loaded, fetched } = task.getSnapshot();
+  const fileSize = (await handle.getFile()).size;
+  await root.removeEntry(name);
+  return { ms, loaded, fetched, fileSize };
+};
+
+window.benchReady = true;

@@ -1,0 +1,246 @@
+// npm run bench:download — objectdrop's ranged download into OPFS (verify off, then on) against one
+// raw fetch read to the end, side by side in one Chromium, 1 GiB from the local object store.
+// Also: renderer memory growth during the OPFS downloads, and bytes fetched twice after a drop at 50%.
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3).
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { createServer } from 'vite';
+import { chromiumLaunchOptions } from '../scripts/chromium';
+import { createFaultController, startLocalObjectStore } from '../src/server';
+
+const MiB = 1024 * 1024;
+const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SEGMENT = 8 * MiB;
+const KEY = 'bench/one-gib.bin';
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+async function writeFixture(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  const block = Buffer.alloc(4 * MiB);
+  let x = 0x2545f491;
+  for (let written = 0; written < SIZE; written += block.length) {
+    for (let i = 0; i < block.length; i += 4) {
+      x = (x * 1664525 + 1013904223) >>> 0;
+      block.writeUInt32LE(x, i);
+    }
+    const piece = block.subarray(0, Math.min(block.length, SIZE - written));
+    hash.update(piece);
+    if (!out.write(piece)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+  return hash.digest('base64');
+}
+
+async function upload(baseUrl: string, path: string, checksum: string): Promise<void> {
+  const grant = await fetch(`${baseUrl}/api/v1/public-upload-url`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: KEY, length: SIZE, checksum, checksumType: 'SHA256' }),
+  });
+  if (!grant.ok) throw new Error(`upload-url: ${grant.status} ${await grant.text()}`);
+  const { url } = (await grant.json()) as { url: string };
+  const put = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-length': String(SIZE) },
+    body: Readable.toWeb(createReadStream(path)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  if (!put.ok) throw new Error(`PUT: ${put.status} ${await put.text()}`);
+}
+
+/** The browser process: the one launched with `marker` on its command line, not one of its children. */
+async function browserPid(marker: string): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.includes(marker) && !cmdline.includes('--type=')) return pid;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}
+
+/** Resident memory of every renderer below the browser process, in bytes (/proc, Linux only). */
+async function rendererRss(browserPid: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const renderers: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('--type=renderer')) renderers.push(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  for (const pid of renderers) {
+    let up = parents.get(pid);
+    while (up !== undefined && up !== browserPid && up > 1) up = parents.get(up);
+    if (up !== browserPid) continue;
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone.
+    }
+  }
+  return total;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'objectdrop-bench-'));
+  const faults = createFaultController();
+  const store = await startLocalObjectStore({
+    dir: join(work, 'store'),
+    port: 0,
+    corsOrigins: ['*'],
+    faults,
+  });
+  const vite = await createServer({
+    configFile: false,
+    root: repo,
+    logLevel: 'error',
+    // No reloads mid-run: no HMR, no file watching, no dependency discovery.
+    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+    worker: { format: 'es' },
+    optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  await vite.listen();
+  const pageUrl = `${vite.resolvedUrls!.local[0]!}bench/download.html`;
+  const marker = `--objectdrop-bench=${process.pid}`;
+  const launch = await chromiumLaunchOptions();
+  const browser = await chromium.launch({
+    ...launch,
+    args: [...launch.args, marker, '--js-flags=--expose-gc'],
+    headless: true,
+  });
+  try {
+    process.stdout.write(`fixture: ${SIZE / MiB} MiB… `);
+    const fixture = join(work, 'fixture.bin');
+    const checksum = await writeFixture(fixture);
+    await upload(store.url, fixture, checksum);
+    await rm(fixture);
+    console.log('stored');
+
+    const pid = await browserPid(marker);
+    const page = await browser.newPage();
+    await page.exposeFunction('armDrop', async () => {
+      faults.set({ dropDownloadAfterBytes: SEGMENT / 2, dropCount: 1 });
+    });
+    page.on('console', (m) => process.env.BENCH_DEBUG && console.log('page:', m.text()));
+    page.on('pageerror', (e) => console.log('page error:', e));
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
+
+    let peakGrowth = 0;
+    let rawPeakGrowth = 0;
+    const watch = async <T>(run: () => Promise<T>): Promise<{ result: T; growth: number }> => {
+      if (pid === undefined) return { result: await run(), growth: Number.NaN };
+      // Start from a collected heap, so garbage of the previous run does not count against this one.
+      await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+      const base = await rendererRss(pid);
+      let peak = base;
+      let running = true;
+      const sampler = (async () => {
+        while (running) {
+          peak = Math.max(peak, await rendererRss(pid));
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+      try {
+        return { result: await run(), growth: peak - base };
+      } finally {
+        running = false;
+        await sampler;
+      }
+    };
+
+    const raw: number[] = [];
+    const off: number[] = [];
+    const on: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const { result: r, growth: rawGrowth } = await watch(() =>
+        page.evaluate(([u, k]) => window.rawFetch(u!, k!), [store.url, KEY]),
+      );
+      if (r.bytes !== SIZE) throw new Error(`raw fetch read ${r.bytes} bytes`);
+      raw.push(mbps(SIZE, r.ms));
+      rawPeakGrowth = Math.max(rawPeakGrowth, rawGrowth);
+      for (const [verify, into] of [
+        [false, off],
+        [true, on],
+      ] as const) {
+        const { result, growth } = await watch(() =>
+          page.evaluate(
+            ([u, k, v]) => window.toOpfs(u as string, k as string, { verify: v as boolean }),
+            [store.url, KEY, verify],
+          ),
+        );
+        if (result.fileSize !== SIZE) throw new Error(`OPFS file has ${result.fileSize} bytes`);
+        into.push(mbps(SIZE, result.ms));
+        peakGrowth = Math.max(peakGrowth, growth);
+        console.log(
+          `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s · objectdrop verify ${verify ? 'on ' : 'off'} ${into.at(-1)!.toFixed(0)} MB/s · renderer +${(growth / MiB).toFixed(1)} MiB`,
+        );
+      }
+    }
+
+    const drop = await page.evaluate(
+      ([u, k]) => window.toOpfs(u!, k!, { verify: true, dropAtHalf: true }),
+      [store.url, KEY],
+    );
+    faults.reset();
+    if (drop.fileSize !== SIZE) throw new Error(`OPFS file after the drop has ${drop.fileSize} bytes`);
+    const refetched = drop.fetched - SIZE;
+
+    const rawMedian = median(raw);
+    console.log('');
+    console.log(`download ${SIZE / MiB} MiB, local object store → Chromium, medians of ${ROUNDS} rounds`);
+    console.log(`raw fetch, body read to the end:   ${rawMedian.toFixed(0)} MB/s`);
+    console.log(
+      `objectdrop → OPFS, verify off:     ${median(off).toFixed(0)} MB/s  = ${(median(off) / rawMedian).toFixed(2)} × raw (target ≥ 0.80)`,
+    );
+    console.log(
+      `objectdrop → OPFS, verify on:      ${median(on).toFixed(0)} MB/s  = ${(median(on) / rawMedian).toFixed(2)} × raw (SHA-256)`,
+    );
+    console.log(
+      `renderer memory growth, peak:      ${(peakGrowth / MiB).toFixed(1)} MiB (target < 64 MiB); the raw fetch alone: ${(rawPeakGrowth / MiB).toFixed(1)} MiB`,
+    );
+    console.log(
+      `drop at 50%: fetched ${drop.fetched} for ${SIZE} bytes → ${refetched} bytes re-fetched (target < ${SEGMENT}, one segment), verified OK`,
+    );
+  } finally {
+    await browser.close();
+    await vite.close();
+    await store.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,336 @@
+import { describe, expect, it } from 'vitest';
+import { isObjectStoreError, type ObjectStoreError } from '../errors';
+import { createRetryPolicy } from '../retry';
+import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
+import { createDownloadTask, parseContentRange } from './download-task';
+import type { DownloadOptions, DownloadStatus, DownloadTask } from './types';
+
+const SEGMENT = 256 * 1024;
+
+function setup(size: number, seed = 1) {
+  const store = new ScriptedStore(patternBytes(size, seed));
+  const start = (options: DownloadOptions = {}, key = 'folder/object.bin') =>
+    createDownloadTask(
+      {
+        backend: store.backend(),
+        transport: store.transport(),
+        retry: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 }),
+      },
+      key,
+      { segmentSize: SEGMENT, ...options },
+    );
+  return { store, start };
+}
+
+async function bytesOf(task: DownloadTask): Promise<Uint8Array> {
+  const blob = await task.done;
+  if (!blob) throw new Error('no blob');
+  expect(blob.type).toBe('application/x-test');
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+async function failure(task: DownloadTask): Promise<ObjectStoreError> {
+  try {
+    await task.done;
+  } catch (error) {
+    if (isObjectStoreError(error)) return error;
+    throw error;
+  }
+  throw new Error('the download did not fail');
+}
+
+function statuses(task: DownloadTask): DownloadStatus[] {
+  const seen: DownloadStatus[] = [task.getSnapshot().status];
+  task.subscribe(() => {
+    const { status } = task.getSnapshot();
+    if (seen.at(-1) !== status) seen.push(status);
+  });
+  return seen;
+}
+
+function untilLoaded(task: DownloadTask, atLeast: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (task.getSnapshot().loaded >= atLeast) {
+        stop();
+        resolve();
+      }
+    };
+    const stop = task.subscribe(check);
+    check();
+  });
+}
+
+describe('parseContentRange', () => {
+  it('reads start, end and total', () => {
+    expect(parseContentRange('bytes 0-99/1000')).toEqual({ start: 0, end: 99, total: 1000 });
+    expect(parseContentRange('bytes 5-9/*')).toEqual({ start: 5, end: 9, total: undefined });
+    expect(parseContentRange('items 0-1/2')).toBeUndefined();
+    expect(parseContentRange(null)).toBeUndefined();
+  });
+});
+
+describe('createDownloadTask', () => {
+  it.each([0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 12_345])(
+    'delivers exactly the %i bytes of the object, verified',
+    async (size) => {
+      const { store, start } = setup(size, size + 7);
+      const task = start();
+      const seen = statuses(task);
+      const bytes = await bytesOf(task);
+      expect(bytes.byteLength).toBe(size);
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(seen).toEqual(['queued', 'presigning', 'downloading', 'verifying', 'done']);
+      expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size, total: size, fetched: size });
+    },
+  );
+
+  it('sends segment ranges, at most `parallel` at once, with If-Range once the ETag is known', async () => {
+    const { store, start } = setup(10 * SEGMENT);
+    await bytesOf(start({ parallel: 3 }));
+    const ranges = store.requests.map((r) => r.range).sort();
+    expect(ranges).toEqual(
+      Array.from({ length: 10 }, (_, i) => `bytes=${i * SEGMENT}-${(i + 1) * SEGMENT - 1}`).sort(),
+    );
+    expect(store.requests[0]!.ifRange).toBeUndefined();
+    expect(store.requests.slice(1).every((r) => r.ifRange === '"v1"')).toBe(true);
+    expect(store.maxOpen).toBeLessThanOrEqual(3);
+    expect(store.maxOpen).toBeGreaterThan(1);
+  });
+
+  it('resumes a dropped connection from the last byte received, not the segment start', async () => {
+    const size = 4 * SEGMENT;
+    const { store, start } = setup(size);
+    const dropAt = 2 * SEGMENT + 100_000;
+    let dropped = false;
+    store.scripts.push((request, s) => {
+      if (!dropped && request.headers?.range?.startsWith(`bytes=${2 * SEGMENT}-`)) {
+        dropped = true;
+        return s.serve(request, { dropAfter: dropAt - 2 * SEGMENT });
+      }
+      return undefined;
+    });
+    const task = start({ parallel: 2 });
+    const bytes = await bytesOf(task);
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+    expect(store.requests.map((r) => r.range)).toContain(`bytes=${dropAt}-${3 * SEGMENT - 1}`);
+    expect(task.getSnapshot().fetched).toBe(size);
+    expect(store.bytesSent - size).toBeLessThan(SEGMENT);
+  });
+
+  it('reads the whole body when the server answers 200 to a Range', async () => {
+    const { store, start } = setup(5 * SEGMENT + 3);
+    store.ignoreRange = true;
+    const bytes = await bytesOf(start());
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+  });
+
+  it('switches to the whole body mid-way, keeping what it had and skipping it in the body', async () => {
+    const { store, start } = setup(6 * SEGMENT);
+    store.scripts.push((_request, s, index) => {
+      if (index === 3) s.ignoreRange = true;
+      return undefined;
+    });
+    const chunks: Uint8Array[] = [];
+    const task = start({
+      parallel: 2,
+      to: new WritableStream({
+        write(chunk) {
+          chunks.push(chunk.slice());
+        },
+      }),
+    });
+    expect(await task.done).toBeUndefined();
+    const joined = new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer());
+    expect(sha256Base64(joined)).toBe(store.checksum);
+  });
+
+  it('fails with OBJECT_CHANGED when the object is overwritten mid-way, never splicing', async () => {
+    const { store, start } = setup(4 * SEGMENT);
+    store.scripts.push((_request, s, index) => {
+      if (index === 2) s.replace(patternBytes(4 * SEGMENT, 99), '"v2"');
+      return undefined;
+    });
+    const task = start({ parallel: 1 });
+    const error = await failure(task);
+    expect(error.code).toBe('OBJECT_CHANGED');
+    expect(task.getSnapshot().status).toBe('failed');
+    expect(store.requests[2]!.ifRange).toBe('"v1"');
+  });
+
+  it('restarts on the new version when asked to', async () => {
+    const { store, start } = setup(4 * SEGMENT);
+    store.scripts.push((_request, s, index) => {
+      if (index === 2) s.replace(patternBytes(3 * SEGMENT + 5, 99), '"v2"');
+      return undefined;
+    });
+    const bytes = await bytesOf(start({ parallel: 1, onObjectChanged: 'restart' }));
+    expect(bytes.byteLength).toBe(3 * SEGMENT + 5);
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+  });
+
+  it('asks for a fresh URL when the one in use has expired', async () => {
+    const { store, start } = setup(4 * SEGMENT);
+    store.scripts.push((_request, s, index) => {
+      if (index === 1) s.expiredBefore = s.urlGeneration + 1;
+      return undefined;
+    });
+    const bytes = await bytesOf(start({ parallel: 1 }));
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+    expect(store.urlCalls).toBe(2);
+  });
+
+  it('backs off and retries on 429', async () => {
+    const { store, start } = setup(2 * SEGMENT);
+    let refused = 0;
+    store.scripts.push(() =>
+      refused++ < 2 ? jsonError(429, 'TOO_MANY_REQUESTS', { 'retry-after': '0' }) : undefined,
+    );
+    const bytes = await bytesOf(start());
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+    expect(refused).toBeGreaterThan(2);
+  });
+
+  it('fails with CHECKSUM_MISMATCH on a flipped byte and reports nothing done', async () => {
+    const { store, start } = setup(3 * SEGMENT);
+    store.scripts.push((request, s) => s.serve(request, { flip: SEGMENT + 17 }));
+    const task = start();
+    const error = await failure(task);
+    expect(error.code).toBe('CHECKSUM_MISMATCH');
+    expect(task.getSnapshot().status).toBe('failed');
+  });
+
+  it('skips the check with verify: false', async () => {
+    const { store, start } = setup(3 * SEGMENT);
+    store.scripts.push((request, s) => s.serve(request, { flip: 5 }));
+    const bytes = await bytesOf(start({ verify: false }));
+    expect(bytes[5]).not.toBe(patternBytes(3 * SEGMENT)[5]);
+  });
+
+  it('fails with a typed error when a ranged GET is refused for good', async () => {
+    const { store, start } = setup(2 * SEGMENT);
+    store.scripts.push(() => jsonError(403, 'SIGNATURE_INVALID'));
+    expect((await failure(start())).code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('pause aborts the requests in flight and resume fetches only the missing bytes', async () => {
+    const size = 8 * SEGMENT;
+    const { store, start } = setup(size);
+    store.chunkSize = 16 * 1024;
+    const task = start({ parallel: 2, segmentSize: 2 * SEGMENT });
+    const seen = statuses(task);
+    await untilLoaded(task, 1);
+    task.pause();
+    const inFlight = store.requests.filter((r) => r.signal);
+    expect(inFlight.every((r) => r.signal!.aborted)).toBe(true);
+    expect(task.getSnapshot().status).toBe('paused');
+    const loadedAtPause = task.getSnapshot().loaded;
+    task.resume();
+    const bytes = await bytesOf(task);
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+    expect(seen).toContain('paused');
+    expect(seen.at(-1)).toBe('done');
+    expect(loadedAtPause).toBeGreaterThan(0);
+    // Every byte was read once: the resumed requests started where the paused ones stopped.
+    expect(task.getSnapshot().fetched).toBe(size);
+  });
+
+  it('cancel rejects done with ABORTED and leaves no request open', async () => {
+    const { store, start } = setup(8 * SEGMENT);
+    store.chunkSize = 8 * 1024;
+    const task = start();
+    await untilLoaded(task, 1);
+    task.cancel();
+    expect((await failure(task)).code).toBe('ABORTED');
+    expect(task.getSnapshot().status).toBe('canceled');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.open).toBe(0);
+  });
+
+  it('cancels through the caller signal', async () => {
+    const { start } = setup(4 * SEGMENT);
+    const controller = new AbortController();
+    const task = start({ signal: controller.signal });
+    controller.abort();
+    expect((await failure(task)).code).toBe('ABORTED');
+  });
+
+  it('writes a WritableStream strictly in order, holding no more than parallel × segmentSize', async () => {
+    const size = 12 * SEGMENT + 999;
+    const { store, start } = setup(size);
+    // Later segments answer first: the task must hold them until the earlier ones arrive.
+    store.scripts.push(async (request, s) => {
+      const from = Number(/bytes=(\d+)/.exec(request.headers?.range ?? '')?.[1] ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, from % (3 * SEGMENT) === 0 ? 15 : 0));
+      return s.serve(request);
+    });
+    const chunks: Uint8Array[] = [];
+    let written = 0;
+    let mostHeld = 0;
+    let task: DownloadTask | undefined;
+    // A slow consumer: the later segments arrive long before their turn.
+    const stream = new WritableStream<Uint8Array>({
+      async write(chunk) {
+        mostHeld = Math.max(mostHeld, task!.getSnapshot().loaded - written);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        chunks.push(chunk.slice());
+        written += chunk.byteLength;
+      },
+    });
+    task = start({ to: stream, parallel: 3 });
+    expect(await task.done).toBeUndefined();
+    expect(mostHeld).toBeGreaterThan(SEGMENT);
+    expect(mostHeld).toBeLessThanOrEqual(3 * SEGMENT);
+    const joined = new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer());
+    expect(sha256Base64(joined)).toBe(store.checksum);
+  });
+
+  it('writes a file handle positionally and aborts it, uncommitted, on a mismatch', async () => {
+    const size = 3 * SEGMENT + 1;
+    const { store, start } = setup(size);
+    const file = new Uint8Array(size);
+    let state = 'open';
+    const handle = {
+      kind: 'file',
+      name: 'x',
+      createWritable: async () =>
+        new WritableStream({
+          write(params: { type: string; position: number; data: Uint8Array }) {
+            file.set(params.data, params.position);
+          },
+          close() {
+            state = 'closed';
+          },
+          abort() {
+            state = 'aborted';
+          },
+        }),
+    } as unknown as FileSystemFileHandle;
+    expect(await start({ to: handle }).done).toBeUndefined();
+    expect(sha256Base64(file)).toBe(store.checksum);
+    expect(state).toBe('closed');
+
+    state = 'open';
+    store.scripts.push((request, s) => s.serve(request, { flip: 2 * SEGMENT }));
+    expect((await failure(start({ to: handle }))).code).toBe('CHECKSUM_MISMATCH');
+    expect(state).toBe('aborted');
+  });
+
+  it('rejects bad options at once with INVALID_INPUT', () => {
+    const { start } = setup(1);
+    expect(() => start({ segmentSize: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => start({ parallel: 1.5 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => start({}, '')).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('fails with INVALID_INPUT for an unknown target', async () => {
+    const { start } = setup(1);
+    expect((await failure(start({ to: 42 as unknown as 'blob' }))).code).toBe('INVALID_INPUT');
+  });
+
+  it('fails with NOT_FOUND for a missing object', async () => {
+    const { store, start } = setup(10);
+    store.backend = () => ({ ...new ScriptedStore(new Uint8Array(1)).backend(), get: async () => undefined });
+    expect((await failure(start())).code).toBe('NOT_FOUND');
+  });
+});

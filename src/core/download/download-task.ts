@@ -1,0 +1,709 @@
+import { type ChecksumSession, createChecksumSession } from '../../checksum';
+import { abortError, isObjectStoreError, ObjectStoreError } from '../errors';
+import { errorFromResponse } from '../http-errors';
+import { createRateGate, type RateGate } from '../rate-gate';
+import type { RetryPolicy } from '../retry';
+import type { Transport, TransportResponse } from '../transport/types';
+import type { ChecksumType, ObjectReference, ObjectStoreBackend, PresignedUrlResponse } from '../types';
+import { createSpeedMeter } from '../upload/speed';
+import { withRetry } from '../with-retry';
+import { openBodyReader } from './body-reader';
+import { OrderedFeed } from './ordered-feed';
+import { type DownloadSink, openSink } from './sinks';
+import type {
+  ChecksumSessionFactory,
+  DownloadOptions,
+  DownloadSnapshot,
+  DownloadStatus,
+  DownloadTask,
+} from './types';
+
+export const DEFAULT_SEGMENT_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_PARALLEL = 4;
+/** Network chunks (often 64 KiB) are gathered into writes of this size: fewer, cheaper sink calls. */
+const WRITE_SIZE = 1024 * 1024;
+const MAX_RESTARTS = 3;
+const STALL_TIMEOUT_MS = 30_000;
+
+/** What a download task needs: the client's `EngineContext` fits; tests script each part. */
+export interface DownloadDeps {
+  backend: ObjectStoreBackend;
+  /** Serves the GETs; its response bodies must be streams. */
+  transport: Transport;
+  retry: RetryPolicy;
+  /** The client's 429 gate, shared with its uploads. Default: one for this task. */
+  gate?: RateGate;
+  /** Incremental digest for `verify`. Default: `createChecksumSession` (a pooled worker). */
+  createChecksumSession?: ChecksumSessionFactory;
+  now?: () => number;
+  /** A body read that brings no byte for this long fails as `NETWORK` (and is retried). Default 30 s. */
+  stallTimeoutMs?: number;
+}
+
+interface Segment {
+  start: number;
+  /** Exclusive. */
+  end: number;
+  /** Bytes from `start` already handed to the sink: a retry asks for `start + received` onward. */
+  received: number;
+}
+
+/** Thrown by a ranged request answered 200: the server ignores Range and sends the whole object. */
+class WholeBodyAnswer {
+  constructor(readonly response: TransportResponse) {}
+}
+
+const TERMINAL: ReadonlySet<DownloadStatus> = new Set(['done', 'failed', 'canceled']);
+
+type Action =
+  | { type: 'status'; status: 'presigning' | 'downloading' | 'verifying' }
+  | { type: 'metadata'; total: number }
+  | { type: 'progress'; loaded: number; fetched: number; bytesPerSecond: number }
+  | { type: 'pause' }
+  | { type: 'done' }
+  | { type: 'fail'; error: ObjectStoreError }
+  | { type: 'cancel'; error: ObjectStoreError };
+
+function reduce(state: DownloadSnapshot, action: Action): DownloadSnapshot {
+  if (TERMINAL.has(state.status)) return state;
+  switch (action.type) {
+    case 'status':
+      // A paused task stays paused until `resume()`, whatever the unwinding run reports.
+      if (state.status === 'paused') return state;
+      return { ...state, status: action.status };
+    case 'metadata':
+      return { ...state, total: action.total };
+    case 'progress': {
+      const etaSeconds =
+        action.bytesPerSecond <= 0
+          ? undefined
+          : Math.max(0, state.total - action.loaded) / action.bytesPerSecond;
+      return {
+        ...state,
+        loaded: action.loaded,
+        fetched: action.fetched,
+        bytesPerSecond: action.bytesPerSecond,
+        etaSeconds,
+      };
+    }
+    case 'pause':
+      return { ...state, status: 'paused', bytesPerSecond: 0, etaSeconds: undefined };
+    case 'done':
+      return { ...state, status: 'done', bytesPerSecond: 0, etaSeconds: 0 };
+    case 'fail':
+      return { ...state, status: 'failed', error: action.error, bytesPerSecond: 0, etaSeconds: undefined };
+    case 'cancel':
+      return { ...state, status: 'canceled', error: action.error, bytesPerSecond: 0, etaSeconds: undefined };
+  }
+}
+
+function objectChanged(detail: string): ObjectStoreError {
+  return new ObjectStoreError('OBJECT_CHANGED', `The object changed during the download: ${detail}.`, {
+    retryable: false,
+  });
+}
+
+function invalid(message: string): ObjectStoreError {
+  return new ObjectStoreError('INVALID_INPUT', message, { retryable: false });
+}
+
+/** `bytes 0-99/1000` → its parts; `undefined` when absent or malformed. */
+export function parseContentRange(
+  value: string | null,
+): { start: number; end: number; total: number | undefined } | undefined {
+  const match = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(value?.trim() ?? '');
+  if (!match) return undefined;
+  return {
+    start: Number(match[1]),
+    end: Number(match[2]),
+    total: match[3] === '*' ? undefined : Number(match[3]),
+  };
+}
+
+/** The seed's metadata has no checksum type; base64 digest lengths tell SHA-1 and SHA-256 apart. */
+export function checksumTypesFor(meta: ObjectReference): ChecksumType[] {
+  if (meta.checksumType) return [meta.checksumType];
+  if (meta.checksum.length === 44) return ['SHA256'];
+  if (meta.checksum.length === 28) return ['SHA1'];
+  if (meta.checksum.length === 8) return ['CRC32C', 'CRC32'];
+  return [];
+}
+
+function validate(key: string, options: DownloadOptions): void {
+  if (typeof key !== 'string' || key.length === 0)
+    throw invalid('download: `key` must be a non-empty string.');
+  const { segmentSize, parallel } = options;
+  if (segmentSize !== undefined && (!Number.isSafeInteger(segmentSize) || segmentSize < 1))
+    throw invalid(`download: \`segmentSize\` must be a positive integer of bytes, not ${segmentSize}.`);
+  if (parallel !== undefined && (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > 32))
+    throw invalid(`download: \`parallel\` must be an integer from 1 to 32, not ${parallel}.`);
+  if (options.onObjectChanged !== undefined && !['fail', 'restart'].includes(options.onObjectChanged))
+    throw invalid("download: `onObjectChanged` must be 'fail' or 'restart'.");
+}
+
+let taskCounter = 0;
+
+class DownloadTaskImpl implements DownloadTask {
+  readonly id = `download-${Date.now().toString(36)}-${++taskCounter}`;
+  readonly done: Promise<Blob | undefined>;
+
+  private state: DownloadSnapshot = {
+    status: 'queued',
+    loaded: 0,
+    total: 0,
+    bytesPerSecond: 0,
+    etaSeconds: undefined,
+    fetched: 0,
+  };
+  private readonly listeners = new Set<() => void>();
+  private resolveDone!: (value: Blob | undefined) => void;
+  private rejectDone!: (error: ObjectStoreError) => void;
+
+  private readonly segmentSize: number;
+  private readonly parallel: number;
+  private readonly verify: boolean;
+  private readonly gate: RateGate;
+  private readonly now: () => number;
+  private readonly speed = createSpeedMeter();
+  /** Lives as long as the task: only `cancel()` fires it. */
+  private readonly lifetime = new AbortController();
+  private run: AbortController | undefined;
+  private driving: Promise<void> = Promise.resolve();
+  private readonly sinkOpening: Promise<DownloadSink>;
+
+  private sink: DownloadSink | undefined;
+  private meta: ObjectReference | undefined;
+  private url: PresignedUrlResponse | undefined;
+  private urlRefresh: Promise<void> | undefined;
+  private etag: string | undefined;
+  /** Set while the first GET is out: the others wait for its ETag so they can send If-Range. */
+  private probe: Promise<void> | undefined;
+  private etagChecked = false;
+  private segments: Segment[] = [];
+  private wholeBody = false;
+  private feed: OrderedFeed | undefined;
+  private verifiers: Array<{ type: ChecksumType; session: ChecksumSession }> = [];
+  private loaded = 0;
+  private fetched = 0;
+  /** Write buffers the feed is done with, refilled instead of allocating (see `openBodyReader`). */
+  private spare: ArrayBuffer[] = [];
+
+  constructor(
+    private readonly deps: DownloadDeps,
+    readonly key: string,
+    private readonly options: DownloadOptions,
+  ) {
+    this.segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
+    this.parallel = options.parallel ?? DEFAULT_PARALLEL;
+    this.verify = options.verify ?? true;
+    this.gate = deps.gate ?? createRateGate(deps.now);
+    this.now = deps.now ?? Date.now;
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // Callers that only watch the snapshot must not see an unhandled rejection.
+    this.done.catch(() => {});
+    // Before any await: the save picker needs the click that started the download to still count.
+    this.sinkOpening = openSink(options.to ?? 'blob', {
+      fileName: options.fileName ?? key.split('/').pop() ?? key,
+      onSpareBuffer: (buffer) => this.recycle(buffer),
+    });
+    this.sinkOpening.catch(() => {});
+    const { signal } = options;
+    if (signal?.aborted) {
+      this.cancel();
+      return;
+    }
+    signal?.addEventListener('abort', () => this.cancel(), { once: true });
+    this.start();
+  }
+
+  getSnapshot = (): DownloadSnapshot => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  pause(): void {
+    const { status } = this.state;
+    if (status !== 'queued' && status !== 'presigning' && status !== 'downloading') return;
+    this.dispatch({ type: 'pause' });
+    this.run?.abort(abortError('paused'));
+  }
+
+  resume(): void {
+    if (this.state.status !== 'paused') return;
+    this.state = { ...this.state, status: this.meta && this.url ? 'downloading' : 'queued' };
+    this.notify();
+    this.start();
+  }
+
+  cancel(): void {
+    if (TERMINAL.has(this.state.status)) return;
+    const error = abortError(this.options.signal?.reason);
+    this.dispatch({ type: 'cancel', error });
+    this.run?.abort(error);
+    this.lifetime.abort(error);
+    // Undo only once the run has unwound, so no write lands after the sink's abort; `done` rejects after.
+    void this.driving.then(() => this.discard(error)).finally(() => this.rejectDone(error));
+  }
+
+  private start(): void {
+    // A run unwinding after pause() must finish before the next one touches the same segments.
+    this.driving = this.driving.then(() => this.drive());
+  }
+
+  private dispatch(action: Action): void {
+    const next = reduce(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private async drive(): Promise<void> {
+    if (this.state.status === 'paused' || TERMINAL.has(this.state.status)) return;
+    const run = new AbortController();
+    this.run = run;
+    const signal = AbortSignal.any([run.signal, this.lifetime.signal]);
+    this.speed.reset(this.now(), this.loaded);
+    try {
+      this.sink ??= await this.sinkOpening;
+      for (let restarts = 0; ; restarts++) {
+        try {
+          await this.transfer(signal);
+          return;
+        } catch (error) {
+          const restart =
+            isObjectStoreError(error) &&
+            error.code === 'OBJECT_CHANGED' &&
+            this.options.onObjectChanged === 'restart' &&
+            restarts < MAX_RESTARTS &&
+            !signal.aborted;
+          if (!restart) throw error;
+          await this.forgetVersion();
+        }
+      }
+    } catch (error) {
+      // Pause and cancel abort the run; they have already set the status.
+      if (signal.aborted) return;
+      const failure = isObjectStoreError(error)
+        ? error
+        : new ObjectStoreError('BACKEND', 'The download failed unexpectedly.', {
+            cause: error,
+            retryable: false,
+          });
+      // Undo first: whoever awaits `done` must find no partial file that looks complete.
+      await this.discard(failure);
+      this.dispatch({ type: 'fail', error: failure });
+      this.rejectDone(failure);
+    }
+  }
+
+  private async transfer(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw abortError(signal.reason);
+    if (!this.meta) {
+      this.dispatch({ type: 'status', status: 'presigning' });
+      const meta = await this.callBackend(
+        `get("${this.key}")`,
+        () => this.deps.backend.get(this.key, { cdn: this.options.cdn, signal }),
+        signal,
+      );
+      if (!meta) throw new ObjectStoreError('NOT_FOUND', `No object under "${this.key}".`, { status: 404 });
+      this.prepare(meta);
+    }
+    if (!this.url) {
+      this.dispatch({ type: 'status', status: 'presigning' });
+      this.url = await this.presign(signal);
+    }
+    this.dispatch({ type: 'status', status: 'downloading' });
+    await this.fetchAll(signal);
+    const size = this.meta!.size;
+    await this.feed?.consumedTo(size, signal);
+    if (this.verifiers.length > 0) {
+      this.dispatch({ type: 'status', status: 'verifying' });
+      const digests = await Promise.all(this.verifiers.map((v) => v.session.digest()));
+      if (!digests.includes(this.meta!.checksum)) {
+        const types = this.verifiers.map((v) => v.type).join(' or ');
+        throw new ObjectStoreError(
+          'CHECKSUM_MISMATCH',
+          `The downloaded bytes do not match the object's ${types} checksum (expected ${this.meta!.checksum}, got ${digests.join(' / ')}).`,
+          { retryable: false },
+        );
+      }
+    }
+    const result = await this.sink!.close(this.meta!.contentType);
+    this.dispatch({ type: 'done' });
+    this.resolveDone(result);
+  }
+
+  private prepare(meta: ObjectReference): void {
+    if (!Number.isSafeInteger(meta.size) || meta.size < 0)
+      throw new ObjectStoreError('BACKEND', `The object's metadata has no valid size (${meta.size}).`, {
+        retryable: false,
+      });
+    this.meta = meta;
+    this.segments = [];
+    for (let start = 0; start < meta.size; start += this.segmentSize)
+      this.segments.push({ start, end: Math.min(meta.size, start + this.segmentSize), received: 0 });
+    if (this.verify) {
+      const types = checksumTypesFor(meta);
+      if (types.length === 0)
+        throw new ObjectStoreError(
+          'BACKEND',
+          `Cannot verify "${this.key}": its metadata has no checksum of a known type. Pass \`verify: false\` to skip the check.`,
+          { retryable: false },
+        );
+      const factory = this.deps.createChecksumSession ?? createChecksumSession;
+      this.verifiers = types.map((type) => ({
+        type,
+        session: factory(type, { signal: this.lifetime.signal }),
+      }));
+    }
+    const sink = this.sink!;
+    const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
+    if (!sink.positional) inOrder.push((chunk) => sink.write(chunk, 0));
+    // A session may transfer the chunk's buffer to its worker, detaching it: every session but the last
+    // gets a copy, and so does the last when the sink keeps the chunks it was given.
+    this.verifiers.forEach(({ session }, index) => {
+      const copy = index < this.verifiers.length - 1 || sink.keepsChunks === true;
+      inOrder.push((chunk) => session.update(copy ? chunk.slice() : chunk));
+    });
+    // With a positional sink the feed holds the last reference: the buffer can be refilled after it.
+    if (sink.positional) inOrder.push(async (chunk) => this.recycle(chunk.buffer));
+    this.feed =
+      inOrder.length === 0
+        ? undefined
+        : new OrderedFeed(async (chunk) => {
+            for (const step of inOrder) await step(chunk);
+          }, this.parallel * this.segmentSize);
+    this.dispatch({ type: 'metadata', total: meta.size });
+  }
+
+  /** The object was replaced: start over from its metadata, dropping everything of the old version. */
+  private async forgetVersion(): Promise<void> {
+    for (const { session } of this.verifiers) session.abort();
+    this.verifiers = [];
+    this.meta = undefined;
+    this.url = undefined;
+    this.etag = undefined;
+    this.etagChecked = false;
+    this.wholeBody = false;
+    this.feed = undefined;
+    this.segments = [];
+    this.loaded = 0;
+    await this.sink!.reset();
+    this.reportProgress();
+  }
+
+  private async discard(reason: unknown): Promise<void> {
+    for (const { session } of this.verifiers) session.abort();
+    if (this.sink) await this.sink.abort(reason);
+    // Still opening (a save picker the user has not answered): undo once it opens, without waiting for it.
+    else void this.sinkOpening.then((sink) => sink.abort(reason)).catch(() => {});
+  }
+
+  private async presign(signal: AbortSignal): Promise<PresignedUrlResponse> {
+    const url = await this.callBackend(
+      `createDownloadUrl("${this.key}")`,
+      () => this.deps.backend.createDownloadUrl(this.key, { cdn: this.options.cdn, signal }),
+      signal,
+    );
+    if (!url) throw new ObjectStoreError('NOT_FOUND', `No object under "${this.key}".`, { status: 404 });
+    return url;
+  }
+
+  /** One fresh URL however many segments found theirs expired. */
+  private async refreshUrl(expired: PresignedUrlResponse, signal: AbortSignal): Promise<void> {
+    if (this.url !== expired) return;
+    this.urlRefresh ??= this.presign(signal)
+      .then((url) => {
+        this.url = url;
+      })
+      .finally(() => {
+        this.urlRefresh = undefined;
+      });
+    await this.urlRefresh;
+  }
+
+  private callBackend<T>(what: string, call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    return withRetry(call, { retry: this.deps.retry, gate: this.gate, signal, what });
+  }
+
+  private async fetchAll(signal: AbortSignal): Promise<void> {
+    const lanes = new AbortController();
+    const laneSignal = AbortSignal.any([signal, lanes.signal]);
+    let nextIndex = 0;
+    let failure: { error: unknown } | undefined;
+    const lane = async () => {
+      while (!failure) {
+        const segment = this.segments[nextIndex++];
+        if (!segment) return;
+        try {
+          await this.fetchSegment(segment, laneSignal);
+        } catch (error) {
+          failure ??= { error };
+          lanes.abort();
+          return;
+        }
+      }
+    };
+    const count = this.wholeBody ? 1 : Math.min(this.parallel, this.segments.length);
+    await Promise.all(Array.from({ length: count }, lane));
+    if (signal.aborted) throw abortError(signal.reason);
+    if (!failure) return;
+    if (!(failure.error instanceof WholeBodyAnswer)) throw failure.error;
+    // The server ignores Range: one body from byte 0, skipping what we already have.
+    const received = this.contiguousReceived();
+    this.wholeBody = true;
+    this.feed?.dropPending();
+    this.segments = [{ start: 0, end: this.meta!.size, received }];
+    this.loaded = received;
+    this.reportProgress();
+    await this.fetchSegment(this.segments[0]!, signal, failure.error.response);
+  }
+
+  /** Bytes from 0 with no gap: what a single body would not need to deliver again. */
+  private contiguousReceived(): number {
+    let offset = 0;
+    for (const segment of this.segments) {
+      if (segment.start !== offset) break;
+      offset += segment.received;
+      if (segment.start + segment.received < segment.end) break;
+    }
+    return offset;
+  }
+
+  private async fetchSegment(
+    segment: Segment,
+    signal: AbortSignal,
+    first?: TransportResponse,
+  ): Promise<void> {
+    let pending = first;
+    let expired: PresignedUrlResponse | undefined;
+    let whole: WholeBodyAnswer | undefined;
+    try {
+      await withRetry(
+        async (attempt) => {
+          if (expired) await this.refreshUrl(expired, signal);
+          expired = undefined;
+          const from = segment.start + segment.received;
+          if (from >= segment.end) return;
+          const url = this.url!;
+          try {
+            const response = pending ?? (await this.request(url, from, segment.end, signal));
+            pending = undefined;
+            await this.readResponse(response, segment, signal);
+            if (segment.start + segment.received < segment.end)
+              throw new ObjectStoreError('NETWORK', 'The connection closed before the range was complete.');
+          } catch (error) {
+            // Bytes kept are bytes the next attempt does not ask for: a drop after progress is a fresh start.
+            if (segment.start + segment.received > from) attempt.madeProgress();
+            if (error instanceof WholeBodyAnswer) {
+              whole = error;
+              throw new ObjectStoreError('BACKEND', 'The server ignores Range.', { retryable: false });
+            }
+            if (isObjectStoreError(error) && error.code === 'URL_EXPIRED') expired = url;
+            throw error;
+          }
+        },
+        {
+          retry: this.deps.retry,
+          gate: this.gate,
+          signal,
+          what: `GET "${this.key}"`,
+          // A URL that expired mid-download is renewed at once: the failure says nothing about the network.
+          recover: (error) => error.code === 'URL_EXPIRED',
+        },
+      );
+    } catch (error) {
+      if (whole) throw whole;
+      throw error;
+    }
+  }
+
+  private async request(
+    url: PresignedUrlResponse,
+    from: number,
+    end: number,
+    signal: AbortSignal,
+  ): Promise<TransportResponse> {
+    let probing = false;
+    while (!this.etagChecked && this.probe) await this.probe;
+    if (!this.etagChecked) probing = true;
+    let endProbe = () => {};
+    if (probing) this.probe = new Promise((resolve) => (endProbe = resolve));
+    try {
+      const headers: Record<string, string> = { ...url.headers, range: `bytes=${from}-${end - 1}` };
+      // If-Range needs a strong validator; a weak one would make every answer a full 200.
+      if (this.etag && !this.etag.startsWith('W/')) headers['if-range'] = this.etag;
+      const response = await this.deps.transport.send({ method: 'GET', url: url.url, headers, signal });
+      if (response.status === 200 || response.status === 206) this.checkEtag(response);
+      return response;
+    } finally {
+      if (probing) {
+        this.probe = undefined;
+        endProbe();
+      }
+    }
+  }
+
+  private checkEtag(response: TransportResponse): void {
+    const etag = response.headers.get('etag') ?? undefined;
+    if (!this.etagChecked) {
+      this.etagChecked = true;
+      this.etag = etag;
+    } else if (etag !== undefined && this.etag !== undefined && etag !== this.etag) {
+      void response.body?.cancel().catch(() => {});
+      throw objectChanged(`its ETag went from ${this.etag} to ${etag}`);
+    }
+  }
+
+  private async readResponse(
+    response: TransportResponse,
+    segment: Segment,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const size = this.meta!.size;
+    const from = segment.start + segment.received;
+    let bodyStart: number;
+    if (response.status === 206) {
+      const range = parseContentRange(response.headers.get('content-range'));
+      if (range?.total !== undefined && range.total !== size) {
+        void response.body?.cancel().catch(() => {});
+        throw objectChanged(`its size went from ${size} to ${range.total} bytes`);
+      }
+      if (!range || range.start !== from) {
+        void response.body?.cancel().catch(() => {});
+        throw new ObjectStoreError(
+          'BACKEND',
+          `Asked for bytes from ${from}, the server sent ${response.headers.get('content-range')}.`,
+          { retryable: false },
+        );
+      }
+      bodyStart = from;
+    } else if (response.status === 200) {
+      const length = response.headers.get('content-length');
+      if (length !== null && Number(length) !== size) {
+        void response.body?.cancel().catch(() => {});
+        throw objectChanged(`its size went from ${size} to ${length} bytes`);
+      }
+      const coversAll = this.wholeBody || (segment.start === 0 && segment.end === size && from === 0);
+      if (!coversAll) throw new WholeBodyAnswer(response);
+      bodyStart = 0;
+    } else if (response.status === 412 || response.status === 416) {
+      void response.body?.cancel().catch(() => {});
+      throw objectChanged(`the server answered ${response.status} to a range of the version we started`);
+    } else {
+      throw errorFromResponse(response.status, await response.text(), response.headers);
+    }
+    await this.readBody(response, bodyStart, segment, signal);
+  }
+
+  /** Streams a body into the sink, skipping bytes before the segment's next one and after its end. */
+  private async readBody(
+    response: TransportResponse,
+    bodyStart: number,
+    segment: Segment,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (!response.body) throw new ObjectStoreError('BACKEND', 'The download answer has no body stream.');
+    const reader = openBodyReader(response.body, signal, this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS);
+    // Absolute offset of the next byte the body will give.
+    let position = bodyStart;
+    let buffer = this.takeBuffer(segment.end - (segment.start + segment.received));
+    let filled = 0;
+    const flush = async () => {
+      if (filled === 0) return;
+      const bytes = new Uint8Array(buffer, 0, filled);
+      const at = position - filled;
+      filled = 0;
+      await this.deliver(segment, at, bytes, signal);
+      // A positional sink is done with the bytes once written, unless the in-order feed still needs them
+      // or the sink took the buffer (detached: its length reads 0).
+      if (!this.sink!.positional || this.feed || buffer.byteLength === 0)
+        buffer = this.takeBuffer(segment.end - position);
+    };
+    try {
+      for (;;) {
+        const want = segment.start + segment.received + filled;
+        if (want >= segment.end) break;
+        // Bytes before `want` (a whole body re-read from 0) are read, then dropped.
+        const skip = position < want ? Math.min(want - position, buffer.byteLength - filled) : 0;
+        const room = skip > 0 ? skip : Math.min(buffer.byteLength - filled, segment.end - position);
+        const view = await reader.readInto(new Uint8Array(buffer, filled, room));
+        buffer = view.buffer;
+        if (view.byteLength === 0) break;
+        this.fetched += view.byteLength;
+        position += view.byteLength;
+        // Skipped bytes were read into the free end of the buffer; `filled` stays, so they are overwritten.
+        if (skip === 0) filled += view.byteLength;
+        if (filled === buffer.byteLength) await flush();
+      }
+    } finally {
+      // Bytes that arrived before a drop are good: keep them so the retry starts after them.
+      reader.cancel();
+      await flush();
+    }
+  }
+
+  /** A buffer for the next write: a recycled one when it fits, else one no larger than what is left to read. */
+  private takeBuffer(left: number): ArrayBuffer {
+    const spare = this.spare.pop();
+    if (spare && spare.byteLength === WRITE_SIZE) return spare;
+    return new ArrayBuffer(Math.max(1, Math.min(WRITE_SIZE, left)));
+  }
+
+  /** Hands a buffer back once nothing refers to it any more (the feed consumed it into the digest). */
+  private recycle(buffer: ArrayBufferLike): void {
+    if (
+      buffer instanceof ArrayBuffer &&
+      buffer.byteLength === WRITE_SIZE &&
+      this.spare.length < 2 * this.parallel
+    )
+      this.spare.push(buffer);
+  }
+
+  private async deliver(segment: Segment, position: number, bytes: Uint8Array, signal: AbortSignal) {
+    // Wait first: out-of-order bytes held for the in-order consumers stay under parallel × segmentSize.
+    let paused: unknown;
+    try {
+      await this.feed?.waitForRoom(position, bytes.byteLength, signal);
+    } catch (error) {
+      // Paused or canceled while waiting: keep these bytes anyway (one buffer per lane), not fetch them again.
+      if (!signal.aborted) throw error;
+      paused = error;
+    }
+    // Without the in-order feed nothing else reads these bytes: the sink may take the buffer.
+    if (this.sink!.positional) await this.sink!.write(bytes, position, { transfer: !this.feed });
+    this.feed?.insert(position, bytes);
+    segment.received += bytes.byteLength;
+    this.loaded += bytes.byteLength;
+    this.reportProgress();
+    if (paused) throw paused;
+  }
+
+  private reportProgress(): void {
+    const bytesPerSecond = this.speed.sample(this.loaded, this.now());
+    this.dispatch({ type: 'progress', loaded: this.loaded, fetched: this.fetched, bytesPerSecond });
+  }
+}
+
+/**
+ * Starts downloading `key`: metadata, a pre-signed URL, then ranged GETs of `segmentSize`, `parallel` at
+ * a time, each resuming from its last byte after a drop, with `If-Range` so two versions are never spliced.
+ * Throws `INVALID_INPUT` at once for bad options; everything later rejects `task.done`.
+ */
+export function createDownloadTask(
+  deps: DownloadDeps,
+  key: string,
+  options: DownloadOptions = {},
+): DownloadTask {
+  validate(key, options);
+  return new DownloadTaskImpl(deps, key, options);
+}

@@ -1,0 +1,315 @@
+// Real Chromium against the real local object store (vitest globalSetup), faults injected by its admin API.
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createHttpBackend } from '../../adapters/http-backend';
+import { isObjectStoreError, type ObjectStoreError } from '../errors';
+import { createRetryPolicy } from '../retry';
+import { createFetchTransport } from '../transport/fetch-transport';
+import type { Transport, TransportResponse } from '../transport/types';
+import type { ObjectStoreBackend } from '../types';
+import { createDownloadTask, DEFAULT_SEGMENT_SIZE } from './download-task';
+import type { DownloadOptions, DownloadTask } from './types';
+
+const MiB = 1024 * 1024;
+let baseUrl = '';
+
+// A store of our own: the faults these tests inject must not hit other test files running alongside.
+beforeAll(async () => {
+  const response = await fetch(`${inject('objectStoreUrl')}/_admin/sandbox`, { method: 'POST' });
+  baseUrl = ((await response.json()) as { url: string }).url;
+});
+
+async function setFaults(faults: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${baseUrl}/_admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!response.ok) throw new Error(`faults: ${response.status} ${await response.text()}`);
+}
+
+afterEach(async () => {
+  await fetch(`${baseUrl}/_admin/reset`, { method: 'POST' });
+});
+
+/** Pseudo-random bytes, generated in 4-byte steps so hundreds of MiB take well under a second. */
+function patternBytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  const words = new Uint32Array(bytes.buffer, 0, Math.floor(size / 4));
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < words.length; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    words[i] = x;
+  }
+  for (let i = words.length * 4; i < size; i++) bytes[i] = (seed + i) & 0xff;
+  return bytes;
+}
+
+async function sha256(data: BufferSource | Blob): Promise<string> {
+  const buffer = data instanceof Blob ? await data.arrayBuffer() : data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return btoa(String.fromCharCode(...digest));
+}
+
+let keyCounter = 0;
+const uniqueKey = (name: string) => `download-tests/${Date.now()}-${++keyCounter}/${name}`;
+
+async function putObject(key: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const checksum = await sha256(bytes);
+  const grant = await fetch(`${baseUrl}/api/v1/public-upload-url`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key, length: bytes.byteLength, checksum, checksumType: 'SHA256' }),
+  });
+  if (!grant.ok) throw new Error(`upload-url: ${grant.status} ${await grant.text()}`);
+  const { url } = (await grant.json()) as { url: string };
+  const put = await fetch(url, { method: 'PUT', body: new Blob([bytes]) });
+  if (!put.ok) throw new Error(`PUT: ${put.status} ${await put.text()}`);
+  return checksum;
+}
+
+/** The real fetch transport, counting GETs and the bodies still open (a body counts until read or canceled). */
+function countingTransport() {
+  const inner = createFetchTransport();
+  const counts = { gets: 0, open: 0, ranges: [] as string[] };
+  const transport: Transport = {
+    async send(request) {
+      counts.gets++;
+      counts.ranges.push(request.headers?.range ?? '');
+      const response = await inner.send(request);
+      if (!response.body) return response;
+      counts.open++;
+      let settled = false;
+      const settle = () => {
+        if (!settled) counts.open--;
+        settled = true;
+      };
+      const reader = response.body.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            const { done, value } = await reader.read();
+            if (done) {
+              settle();
+              controller.close();
+            } else controller.enqueue(value);
+          } catch (error) {
+            settle();
+            controller.error(error);
+          }
+        },
+        cancel(reason) {
+          settle();
+          return reader.cancel(reason);
+        },
+      });
+      return { ...response, body } satisfies TransportResponse;
+    },
+  };
+  return { transport, counts };
+}
+
+function start(key: string, options: DownloadOptions = {}, transport: Transport = createFetchTransport()) {
+  let urlCalls = 0;
+  const http = createHttpBackend({ baseUrl });
+  const backend: ObjectStoreBackend = {
+    ...http,
+    createDownloadUrl: (k, o) => {
+      urlCalls++;
+      return http.createDownloadUrl(k, o);
+    },
+  };
+  const task = createDownloadTask(
+    { backend, transport, retry: createRetryPolicy({ baseDelayMs: 20, maxDelayMs: 200 }) },
+    key,
+    options,
+  );
+  return { task, urlCalls: () => urlCalls };
+}
+
+async function failure(task: DownloadTask): Promise<ObjectStoreError> {
+  try {
+    await task.done;
+  } catch (error) {
+    if (isObjectStoreError(error)) return error;
+    throw error;
+  }
+  throw new Error('the download did not fail');
+}
+
+function untilLoaded(task: DownloadTask, atLeast: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const { loaded, status } = task.getSnapshot();
+      if (loaded >= atLeast || status === 'done' || status === 'failed' || status === 'canceled') {
+        stop();
+        resolve();
+      }
+    };
+    const stop = task.subscribe(check);
+    check();
+  });
+}
+
+async function opfsFile(name: string): Promise<FileSystemFileHandle> {
+  const root = await navigator.storage.getDirectory();
+  return root.getFileHandle(name, { create: true });
+}
+
+describe('download from the local object store', () => {
+  it.each([0, 1, DEFAULT_SEGMENT_SIZE - 1, DEFAULT_SEGMENT_SIZE + 1])(
+    'returns exactly the %i bytes as a Blob, verified',
+    async (size) => {
+      const key = uniqueKey('object.bin');
+      const checksum = await putObject(key, patternBytes(size, size + 3));
+      const { task } = start(key);
+      const blob = await task.done;
+      expect(blob?.size).toBe(size);
+      expect(await sha256(blob!)).toBe(checksum);
+      expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size, total: size });
+    },
+  );
+
+  it('writes 320 MiB into an OPFS file, verified, with the exact bytes', { timeout: 240_000 }, async () => {
+    const size = 320 * MiB + 7;
+    const key = uniqueKey('large.bin');
+    const checksum = await putObject(key, patternBytes(size, 11));
+    const handle = await opfsFile('large.bin');
+    const { task } = start(key, { to: handle });
+    expect(await task.done).toBeUndefined();
+    const file = await handle.getFile();
+    expect(file.size).toBe(size);
+    expect(await sha256(file)).toBe(checksum);
+    await (await navigator.storage.getDirectory()).removeEntry('large.bin');
+  });
+
+  it('resumes a connection dropped at 50%, re-fetching less than one segment', async () => {
+    const segmentSize = 4 * MiB;
+    const size = 16 * segmentSize;
+    const key = uniqueKey('dropped.bin');
+    const checksum = await putObject(key, patternBytes(size, 5));
+    const { transport, counts } = countingTransport();
+    const { task } = start(key, { segmentSize, parallel: 2 }, transport);
+    await untilLoaded(task, size / 2);
+    await setFaults({ dropDownloadAfterBytes: segmentSize / 2, dropCount: 1 });
+    const blob = await task.done;
+    expect(await sha256(blob!)).toBe(checksum);
+    // The drop cost another GET, which asked only for the bytes after the cut (not from a segment start).
+    expect(counts.gets).toBeGreaterThan(16);
+    const resumedFrom = counts.ranges.map((range) => Number(/bytes=(\d+)/.exec(range)?.[1]));
+    expect(resumedFrom.some((start) => start % segmentSize !== 0)).toBe(true);
+    expect(task.getSnapshot().fetched - size).toBeLessThan(segmentSize);
+  });
+
+  it('fails with OBJECT_CHANGED when the object is overwritten mid-download', async () => {
+    const size = 8 * MiB;
+    const key = uniqueKey('overwritten.bin');
+    await putObject(key, patternBytes(size, 1));
+    // Slow requests (the overwrite's included) keep the download in its first half while the object changes.
+    await setFaults({ latencyMs: 100 });
+    const { task } = start(key, { segmentSize: MiB / 2, parallel: 1 });
+    await untilLoaded(task, 1);
+    await putObject(key, patternBytes(size, 2));
+    expect(task.getSnapshot().loaded).toBeLessThan(size);
+    const error = await failure(task);
+    expect(error.code).toBe('OBJECT_CHANGED');
+    expect(task.getSnapshot().status).toBe('failed');
+  });
+
+  it('fails with CHECKSUM_MISMATCH when the store flips a byte, leaving the OPFS file uncommitted', async () => {
+    const size = 3 * MiB;
+    const key = uniqueKey('corrupted.bin');
+    await putObject(key, patternBytes(size, 9));
+    await setFaults({ corruptDownload: true });
+    const handle = await opfsFile('corrupted.bin');
+    // Old content: the sync-access writer empties the file on failure rather than leave any of it.
+    const before = await handle.createWritable();
+    await before.write('old content');
+    await before.close();
+    const { task } = start(key, { to: handle, segmentSize: MiB });
+    const error = await failure(task);
+    expect(error.code).toBe('CHECKSUM_MISMATCH');
+    expect(task.getSnapshot().status).toBe('failed');
+    expect((await handle.getFile()).size).toBe(0);
+    await (await navigator.storage.getDirectory()).removeEntry('corrupted.bin');
+  });
+
+  it('writes an OPFS file through the worker even when the handle is reused', async () => {
+    const size = 5 * MiB + 3;
+    const key = uniqueKey('reused.bin');
+    const checksum = await putObject(key, patternBytes(size, 21));
+    const handle = await opfsFile('reused.bin');
+    for (let round = 0; round < 2; round++) {
+      const { task } = start(key, { to: handle, segmentSize: MiB, verify: round === 1 });
+      expect(await task.done).toBeUndefined();
+      expect(await sha256(await handle.getFile())).toBe(checksum);
+    }
+    await (await navigator.storage.getDirectory()).removeEntry('reused.bin');
+  });
+
+  it('cancel leaves no request in flight', async () => {
+    const size = 32 * MiB;
+    const key = uniqueKey('canceled.bin');
+    await putObject(key, patternBytes(size, 4));
+    const { transport, counts } = countingTransport();
+    const { task } = start(key, { segmentSize: 4 * MiB }, transport);
+    await untilLoaded(task, 1);
+    expect(counts.open).toBeGreaterThan(0);
+    task.cancel();
+    expect((await failure(task)).code).toBe('ABORTED');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(counts.open).toBe(0);
+    expect(task.getSnapshot().status).toBe('canceled');
+  });
+
+  it('pauses, then resumes from what was written', async () => {
+    const size = 32 * MiB;
+    const key = uniqueKey('paused.bin');
+    const checksum = await putObject(key, patternBytes(size, 6));
+    const { task } = start(key, { segmentSize: 4 * MiB });
+    await untilLoaded(task, 1);
+    task.pause();
+    expect(task.getSnapshot().status).toBe('paused');
+    task.resume();
+    const blob = await task.done;
+    expect(await sha256(blob!)).toBe(checksum);
+    expect(task.getSnapshot().fetched - size).toBeLessThan(4 * MiB);
+  });
+
+  it('gets a fresh URL when the one in use expires', async () => {
+    const size = 6 * MiB;
+    const key = uniqueKey('expiring.bin');
+    const checksum = await putObject(key, patternBytes(size, 8));
+    await setFaults({ urlTtlSeconds: 2, latencyMs: 300 });
+    const { task, urlCalls } = start(key, { segmentSize: MiB, parallel: 1 });
+    const blob = await task.done;
+    expect(await sha256(blob!)).toBe(checksum);
+    expect(urlCalls()).toBeGreaterThan(1);
+  });
+
+  it('backs off on 429 and still completes', async () => {
+    const size = 8 * MiB;
+    const key = uniqueKey('limited.bin');
+    const checksum = await putObject(key, patternBytes(size, 12));
+    await setFaults({ rateLimitRate: 0.3, retryAfterSeconds: 0 });
+    const { task } = start(key, { segmentSize: MiB });
+    const blob = await task.done;
+    expect(await sha256(blob!)).toBe(checksum);
+  });
+
+  it('writes a WritableStream in order', async () => {
+    const size = 10 * MiB + 5;
+    const key = uniqueKey('streamed.bin');
+    const checksum = await putObject(key, patternBytes(size, 13));
+    const parts: Uint8Array[] = [];
+    const { task } = start(key, {
+      segmentSize: MiB,
+      to: new WritableStream({
+        write(chunk) {
+          parts.push(chunk);
+        },
+      }),
+    });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(new Blob(parts as BlobPart[]))).toBe(checksum);
+  });
+});

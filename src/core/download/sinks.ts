@@ -1,0 +1,210 @@
+import { abortError, ObjectStoreError } from '../errors';
+import { openOpfsSink } from './opfs-sink';
+import type { DownloadTarget } from './types';
+
+/** Where a download task writes. Positional sinks take bytes at any offset; the others in order only. */
+export interface DownloadSink {
+  readonly positional: boolean;
+  /** Holds on to the chunks it is given (so nothing else may detach or refill their buffers). */
+  readonly keepsChunks?: boolean;
+  /** `transfer`: the caller gives the chunk's buffer up; the sink may move it (and hand it back later). */
+  write(chunk: Uint8Array, position: number, options?: { transfer?: boolean }): Promise<void>;
+  /** Forget what was written (a restart after the object changed). */
+  reset(): Promise<void>;
+  /** Commit: the bytes become visible as a whole. `contentType` is the object's, for a Blob's `type`. */
+  close(contentType?: string): Promise<Blob | undefined>;
+  /** Give up: nothing written may look like the complete object. */
+  abort(reason: unknown): Promise<void>;
+}
+
+export interface SinkOptions {
+  fileName: string;
+  /** Receives write buffers a sink is done with, to be filled again. */
+  onSpareBuffer?: (buffer: ArrayBuffer) => void;
+}
+
+function writeFailed(cause: unknown): ObjectStoreError {
+  return new ObjectStoreError('INVALID_INPUT', 'Could not write to the download target.', {
+    cause,
+    retryable: false,
+  });
+}
+
+/** Collects the object into a Blob; `close` hands it out (or, with `saveAs`, clicks a download link). */
+export function createBlobSink(options: SinkOptions & { saveAs?: boolean }): DownloadSink {
+  // Blob parts, not the chunks: the bytes are copied into the browser's blob store at once, which may
+  // keep large ones on disk, and the chunk buffers are free again.
+  let parts: Blob[] = [];
+  return {
+    positional: false,
+    async write(chunk) {
+      parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
+    },
+    async reset() {
+      parts = [];
+    },
+    async close(contentType) {
+      const blob = new Blob(parts, { type: contentType ?? '' });
+      parts = [];
+      if (!options.saveAs) return blob;
+      saveWithLink(blob, options.fileName);
+      return undefined;
+    },
+    async abort() {
+      parts = [];
+    },
+  };
+}
+
+function saveWithLink(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click starts the download asynchronously; revoking at once may cancel it in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * Writes in place through `createWritable()`. Chromium writes to a swap file that replaces the file only
+ * on `close()`, so an aborted download leaves the file as it was, never half-written.
+ */
+export function createFileHandleSink(handle: FileSystemFileHandle): DownloadSink {
+  let writer: Promise<WritableStreamDefaultWriter<FileSystemWriteChunkType>> | undefined;
+  const open = () => {
+    writer ??= handle.createWritable({ keepExistingData: false }).then((stream) => stream.getWriter());
+    return writer;
+  };
+  const guard = async <T>(action: () => Promise<T>): Promise<T> => {
+    try {
+      return await action();
+    } catch (cause) {
+      throw writeFailed(cause);
+    }
+  };
+  return {
+    positional: true,
+    write: (chunk, position) =>
+      guard(async () =>
+        (await open()).write({ type: 'write', position, data: chunk as Uint8Array<ArrayBuffer> }),
+      ),
+    reset: () => guard(async () => (await open()).write({ type: 'truncate', size: 0 })),
+    close: () =>
+      guard(async () => {
+        await (await open()).close();
+        return undefined;
+      }),
+    async abort(reason) {
+      if (!writer) return;
+      try {
+        await (await writer).abort(reason);
+      } catch {
+        // Already closed or errored: nothing more to undo.
+      }
+    },
+  };
+}
+
+/** Appends in order to the caller's stream; the task holds out-of-order bytes until their turn. */
+export function createStreamSink(stream: WritableStream<Uint8Array>): DownloadSink {
+  let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  let written = 0;
+  const open = () => {
+    try {
+      writer ??= stream.getWriter();
+    } catch (cause) {
+      throw writeFailed(cause);
+    }
+    return writer;
+  };
+  return {
+    positional: false,
+    keepsChunks: true,
+    async write(chunk) {
+      try {
+        await open().write(chunk);
+      } catch (cause) {
+        throw writeFailed(cause);
+      }
+      written += chunk.byteLength;
+    },
+    async reset() {
+      if (written > 0)
+        throw new ObjectStoreError(
+          'OBJECT_CHANGED',
+          'The object changed after bytes were written to the stream.',
+          {
+            retryable: false,
+          },
+        );
+    },
+    async close() {
+      try {
+        await open().close();
+      } catch (cause) {
+        throw writeFailed(cause);
+      }
+      return undefined;
+    },
+    async abort(reason) {
+      try {
+        await open().abort(reason);
+      } catch {
+        // The stream was already errored or closed.
+      }
+    },
+  };
+}
+
+interface SaveFilePickerWindow {
+  showSaveFilePicker?: (options: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
+}
+
+/** Must run before the task's first `await`: the picker needs the user's click to still count. */
+export function openSaveTarget(options: SinkOptions): Promise<DownloadSink> {
+  const picker = (globalThis as SaveFilePickerWindow).showSaveFilePicker;
+  if (typeof picker !== 'function') return Promise.resolve(createBlobSink({ ...options, saveAs: true }));
+  return picker.call(globalThis, { suggestedName: options.fileName }).then(createFileHandleSink, (cause) => {
+    if ((cause as { name?: string })?.name === 'AbortError') throw abortError(cause);
+    throw writeFailed(cause);
+  });
+}
+
+export function isFileHandle(target: unknown): target is FileSystemFileHandle {
+  return (
+    typeof target === 'object' &&
+    target !== null &&
+    (target as { kind?: unknown }).kind === 'file' &&
+    typeof (target as { createWritable?: unknown }).createWritable === 'function'
+  );
+}
+
+export function isWritableStream(target: unknown): target is WritableStream<Uint8Array> {
+  return (
+    typeof target === 'object' &&
+    target !== null &&
+    typeof (target as WritableStream).getWriter === 'function'
+  );
+}
+
+export function openSink(target: DownloadTarget, options: SinkOptions): Promise<DownloadSink> {
+  if (target === 'blob') return Promise.resolve(createBlobSink(options));
+  if (target === 'file') return openSaveTarget(options);
+  if (isFileHandle(target))
+    return openOpfsSink(target, options.onSpareBuffer ?? (() => {})).then(
+      (sink) => sink ?? createFileHandleSink(target),
+    );
+  if (isWritableStream(target)) return Promise.resolve(createStreamSink(target));
+  return Promise.reject(
+    new ObjectStoreError(
+      'INVALID_INPUT',
+      "`to` must be 'blob', 'file', a FileSystemFileHandle or a WritableStream.",
+      { retryable: false },
+    ),
+  );
+}
