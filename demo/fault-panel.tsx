@@ -72,6 +72,12 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
       },
       (error: Error) => setStatus(`Fault injection is unavailable: ${error.message}`),
     );
+    // Faults change from elsewhere too (another tab, a test, a drop count running out): keep
+    // the "Active" line true without touching what the user is typing.
+    const timer = setInterval(() => {
+      getFaults(storeUrl).then(setCurrent, () => undefined);
+    }, 2000);
+    return () => clearInterval(timer);
   }, [storeUrl]);
 
   const apply = async (run: () => Promise<FaultSettings>, done: string) => {
