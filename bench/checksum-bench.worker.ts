@@ -1,7 +1,7 @@
 // The ceilings computeChecksum is compared with, measured in a worker like the real thing.
 import { createCRC32, createSHA1, createSHA256, type IHasher } from 'hash-wasm';
 import { readBlobChunks } from '../src/checksum/blob-reader';
-import { CRC32_POLYNOMIAL, CRC32C_POLYNOMIAL } from '../src/checksum/hashers';
+import { CRC32_POLYNOMIAL, CRC32C_POLYNOMIAL } from '../src/checksum/encoding';
 import type { ChecksumType } from '../src/core/types';
 
 export type BenchRequest =

@@ -12,8 +12,8 @@ import { chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
 import { crcToBase64 } from '../src/checksum/crc-combine';
+import { CRC32C_POLYNOMIAL } from '../src/checksum/encoding';
 import { SUBTLE_MAX_BYTES } from '../src/checksum/hash-blob';
-import { CRC32C_POLYNOMIAL } from '../src/checksum/hashers';
 import { referenceCrc } from '../src/checksum/testing/reference-crc';
 import { CHECKSUM_TYPES, type ChecksumType } from '../src/core/types';
 

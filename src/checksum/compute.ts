@@ -2,8 +2,7 @@ import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../core
 import type { ChecksumType } from '../core/types';
 import { CHUNK_SIZE } from './blob-reader';
 import { type CrcType, combineCrc, crcToBase64 } from './crc-combine';
-import { hashBlob } from './hash-blob';
-import { bytesToBase64 } from './hashers';
+import { bytesToBase64 } from './encoding';
 import { type PooledWorker, sharedPool, WorkerJob, type WorkerPool } from './pool';
 import type { FromWorker } from './protocol';
 import { assertBlob, assertChecksumType } from './validate';
@@ -39,6 +38,16 @@ export function workerError(message: Extract<FromWorker, { kind: 'error' }>): Ob
  * the blob in 4 MiB chunks, so neither the page nor memory suffers on large files. Where no worker can
  * run (Node, SSR, jsdom, a CSP that blocks it) it hashes on the calling thread with the same result.
  */
+/** The no-worker path (Node, SSR, jsdom, a blocked worker): hash-wasm loads only when it is taken. */
+async function hashInThread(
+  blob: Blob,
+  type: ChecksumType,
+  options: Parameters<typeof import('./hash-blob').hashBlob>[2],
+): Promise<Uint8Array> {
+  const { hashBlob } = await import('./hash-blob');
+  return hashBlob(blob, type, options);
+}
+
 export async function computeChecksum(
   blob: Blob,
   type: ChecksumType,
@@ -48,7 +57,7 @@ export async function computeChecksum(
   assertChecksumType(type);
   const pool = sharedPool();
   const pooled = await pool.acquire(options.signal);
-  if (!pooled) return bytesToBase64(await hashBlob(blob, type, options));
+  if (!pooled) return bytesToBase64(await hashInThread(blob, type, options));
   if (
     (type === 'CRC32' || type === 'CRC32C') &&
     blob.size >= 2 * (options.splitMinBytes ?? SPLIT_MIN_BYTES)
@@ -102,7 +111,7 @@ function hashOnWorker(
         // The worker died (out of memory, killed): hashing the Blob again here is safe.
         if (settled) return;
         settle();
-        hashBlob(blob, type, options).then(resolve, reject);
+        hashInThread(blob, type, options).then(resolve, reject);
       },
     );
     signal?.addEventListener('abort', onAbort, { once: true });

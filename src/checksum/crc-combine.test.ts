@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { combineCrc, crcFromBase64, crcToBase64 } from './crc-combine';
-import { CRC32C_POLYNOMIAL } from './hashers';
+import { CRC32C_POLYNOMIAL } from './encoding';
 import { pseudoRandomParts } from './testing/pseudo-random';
 import { referenceCrc } from './testing/reference-crc';
 

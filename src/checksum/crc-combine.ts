@@ -2,7 +2,7 @@
 // CRC(A·B) from CRC(A), CRC(B) and |B|, so parts of a file can be hashed apart and joined.
 import { ObjectStoreError } from '../core/errors';
 import type { ChecksumType } from '../core/types';
-import { CRC32_POLYNOMIAL, CRC32C_POLYNOMIAL } from './hashers';
+import { CRC32_POLYNOMIAL, CRC32C_POLYNOMIAL } from './encoding';
 
 /** a·b mod P over GF(2), bit-reflected (x^0 is the top bit). */
 function multiplyModP(a: number, b: number, polynomial: number): number {

@@ -1,9 +1,6 @@
 import { createCRC32, createSHA1, createSHA256, type IHasher } from 'hash-wasm';
 import type { ChecksumType } from '../core/types';
-
-/** Reflected polynomials: zlib's CRC32 and Castagnoli's CRC32C (the one S3 calls `crc32c`). */
-export const CRC32_POLYNOMIAL = 0xedb88320;
-export const CRC32C_POLYNOMIAL = 0x82f63b78;
+import { CRC32_POLYNOMIAL, CRC32C_POLYNOMIAL } from './encoding';
 
 /** Incremental hasher over hash-wasm; `digest` returns the raw bytes (CRCs big-endian, as S3 sends them). */
 export interface Hasher {
@@ -33,10 +30,4 @@ export async function createHasher(type: ChecksumType): Promise<Hasher> {
     },
     digest: () => hasher.digest('binary'),
   };
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }

@@ -1,7 +1,8 @@
 import { abortError, ObjectStoreError } from '../core/errors';
 import type { ChecksumType } from '../core/types';
 import { workerError } from './compute';
-import { bytesToBase64, createHasher } from './hashers';
+import { bytesToBase64 } from './encoding';
+import type { Hasher } from './hashers';
 import { sharedPool, WorkerJob } from './pool';
 import { assertChecksumType } from './validate';
 
@@ -61,12 +62,12 @@ export function createChecksumSession(
   };
 
   // Where no worker runs, hash here; the chain keeps the order of updates.
-  let local: Promise<Awaited<ReturnType<typeof createHasher>>> | undefined;
+  let local: Promise<Hasher> | undefined;
 
   const ready = pool.acquire(signal).then(
     (pooled) => {
       if (!pooled) {
-        local = createHasher(type);
+        local = import('./hashers').then(({ createHasher }) => createHasher(type));
         return;
       }
       if (state === 'over') {

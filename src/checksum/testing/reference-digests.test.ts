@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CRC32_POLYNOMIAL, CRC32C_POLYNOMIAL } from '../hashers';
+import { CRC32_POLYNOMIAL, CRC32C_POLYNOMIAL } from '../encoding';
 import { LARGE_CASE, SMALL_CASES, seedFor } from './cases';
 import { pseudoRandomParts } from './pseudo-random';
 import { crcToBase64, referenceCrc } from './reference-crc';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { ChecksumType } from '../../core/types';
-import { CRC32C_POLYNOMIAL } from '../hashers';
+import { CRC32C_POLYNOMIAL } from '../encoding';
 import { pseudoRandomParts } from './pseudo-random';
 import { crcToBase64, referenceCrc } from './reference-crc';
 
