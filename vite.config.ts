@@ -90,6 +90,8 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
+            // Another run (a second checkout, `npm test` beside a focused run) may hold the default port.
+            api: { port: 63315, strictPort: false },
             provider: playwright({
               launchOptions: { ...(executablePath ? { executablePath } : {}), args: chromiumArgs },
             }),
