@@ -12,6 +12,7 @@ import { chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
 import { crcToBase64 } from '../src/checksum/crc-combine';
+import { SUBTLE_MAX_BYTES } from '../src/checksum/hash-blob';
 import { CRC32C_POLYNOMIAL } from '../src/checksum/hashers';
 import { referenceCrc } from '../src/checksum/testing/reference-crc';
 import { CHECKSUM_TYPES, type ChecksumType } from '../src/core/types';
@@ -37,6 +38,29 @@ const call = <T>(page: Page, name: string, ...args: unknown[]): Promise<T> =>
       ),
     [name, args] as const,
   );
+
+/**
+ * Runs the steps back to back `reps` times, order reversed every other round, and returns MB/s per
+ * round: ratios taken within a round see the same load from the other processes on this machine.
+ */
+async function sideBySide<K extends string>(
+  bytes: number,
+  reps: number,
+  steps: Record<K, () => Promise<number>>,
+): Promise<Array<Record<K, number>>> {
+  const names = Object.keys(steps) as K[];
+  const rounds: Array<Record<K, number>> = [];
+  for (let i = 0; i < reps; i++) {
+    const round = {} as Record<K, number>;
+    for (const name of i % 2 === 0 ? names : [...names].reverse())
+      round[name] = mbps(bytes, await steps[name]());
+    rounds.push(round);
+  }
+  return rounds;
+}
+
+const medianOf = <K extends string>(rounds: Array<Record<K, number>>, f: (r: Record<K, number>) => number) =>
+  median(rounds.map(f));
 
 async function medianMs(run: () => Promise<number>, reps = REPS): Promise<number> {
   const times: number[] = [];
@@ -113,7 +137,8 @@ async function main() {
     configFile: false,
     root,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 5290, strictPort: false },
+    // No watcher, no HMR: an edit during a run must not reload the page under measurement.
+    server: { host: '127.0.0.1', port: 5290, strictPort: false, hmr: false, watch: null },
     worker: { format: 'es' },
     optimizeDeps: { include: ['hash-wasm'], entries: ['bench/checksum.html'] },
   });
@@ -137,31 +162,27 @@ async function main() {
     const readMs = await medianMs(() => call<number>(page, 'read'));
     for (const type of CHECKSUM_TYPES) {
       await call(page, 'compute', type); // warm-up: worker start, wasm compile
-      // Interleaved, so load from other processes hits both sides alike.
-      const computeMs: number[] = [];
-      const memoryMs: number[] = [];
-      for (let i = 0; i < REPS; i++) {
-        computeMs.push(await call<number>(page, 'compute', type));
-        memoryMs.push(await call<number>(page, 'inMemory', type));
-      }
-      const compute = mbps(BLOB_SIZE, median(computeMs));
-      const memory = mbps(BLOB_SIZE, median(memoryMs));
+      const crc = type.startsWith('CRC');
+      const rounds = await sideBySide(BLOB_SIZE, REPS, {
+        compute: () => call<number>(page, 'compute', type),
+        memory: () => call<number>(page, 'inMemory', type),
+        ...(crc ? { single: () => call<number>(page, 'compute', type, undefined, Infinity) } : {}),
+      } as Record<'compute' | 'memory' | 'single', () => Promise<number>>);
+      const compute = medianOf(rounds, (r) => r.compute);
+      const memory = medianOf(rounds, (r) => r.memory);
+      const computeRatio = medianOf(rounds, (r) => r.compute / r.memory);
       let subtle = '';
-      if (type.startsWith('CRC')) {
-        const single = mbps(
-          BLOB_SIZE,
-          await medianMs(() => call<number>(page, 'compute', type, undefined, Infinity)),
-        );
-        subtle = ` | one worker, no split: ${fmt(single)} (${(single / memory).toFixed(2)})`;
-      }
-      if (type.startsWith('SHA')) {
+      if (crc) {
+        const single = medianOf(rounds, (r) => r.single);
+        subtle = ` | one worker, no split: ${fmt(single)} (${medianOf(rounds, (r) => r.single / r.memory).toFixed(2)})`;
+      } else {
         const bare = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, false)));
         const withRead = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, true)));
         subtle = ` | ${fmt(bare)} (${fmt(withRead)})`;
       }
       const target = type.startsWith('SHA') ? 0.9 : 0.8;
       console.log(
-        `  ${type.padEnd(7)} ${fmt(compute)} | ${fmt(memory)}${subtle}  → ratio ${ratio(compute, memory, target)}`,
+        `  ${type.padEnd(7)} ${fmt(compute)} | ${fmt(memory)}${subtle}  → ratio ${ratio(computeRatio, 1, target)}`,
       );
     }
     console.log(`  read only, no hash (BYOB 4 MiB): ${fmt(mbps(BLOB_SIZE, readMs))}`);
@@ -173,20 +194,33 @@ async function main() {
     console.log(
       `\nsubtle crossover, MB/s: hash-wasm streamed | subtle incl. read | computeChecksum default | ratio default/subtle`,
     );
+    const smallRatios: number[] = [];
     for (const size of [1, 4, 16, 32, 64].map((n) => n * MiB)) {
       await call(page, 'makeBlob', size);
       const reps = Math.max(REPS, Math.min(15, (64 * MiB) / size));
       for (const type of ['SHA1', 'SHA256'] as const) {
         await call(page, 'compute', type, 0);
-        const streamed = mbps(size, await medianMs(() => call<number>(page, 'compute', type, 0), reps));
-        const subtle = mbps(size, await medianMs(() => call<number>(page, 'compute', type, Infinity), reps));
-        const auto = mbps(size, await medianMs(() => call<number>(page, 'compute', type), reps));
+        const rounds = await sideBySide(size, reps, {
+          streamed: () => call<number>(page, 'compute', type, 0),
+          subtle: () => call<number>(page, 'compute', type, Infinity),
+          auto: () => call<number>(page, 'compute', type),
+        });
+        const [streamed, subtle, auto] = (['streamed', 'subtle', 'auto'] as const).map((k) =>
+          medianOf(rounds, (r) => r[k]),
+        );
+        const autoRatio = medianOf(rounds, (r) => r.auto / r.subtle).toFixed(2);
+        if (size <= SUBTLE_MAX_BYTES) smallRatios.push(Number(autoRatio));
+        const streamedRatio = medianOf(rounds, (r) => r.streamed / r.subtle).toFixed(2);
         console.log(
-          `  ${String(size / MiB).padStart(3)} MiB ${type.padEnd(6)} ${fmt(streamed)} | ${fmt(subtle)} | ${fmt(auto)} | ${(auto / subtle).toFixed(2)}`,
+          `  ${String(size / MiB).padStart(3)} MiB ${type.padEnd(6)} ${fmt(streamed!)} | ${fmt(subtle!)} | ${fmt(auto!)} | ${autoRatio} (streamed/subtle ${streamedRatio})`,
         );
       }
       await call(page, 'dropBlob');
     }
+    const worstSmall = Math.min(...smallRatios);
+    console.log(
+      `  files ≤ ${SUBTLE_MAX_BYTES / MiB} MiB (the subtle path): lowest default/subtle ${ratio(worstSmall, 1, 0.8)}`,
+    );
     await page.context().close();
 
     console.log(
@@ -195,10 +229,9 @@ async function main() {
     const file = await makeFile(dir);
     page = await openPage(browser, url);
     await page.setInputFiles('#file', file.path);
-    // Start the worker before the baseline, so its fixed cost is not counted as growth per byte.
-    await call(page, 'makeBlob', 1024);
-    await call(page, 'compute', 'SHA256');
-    await call(page, 'dropBlob');
+    // Start the pool's workers before the baseline: their fixed start-up cost (a V8 isolate and the wasm
+    // module each, paid once per page) is not growth with the file's size.
+    await call(page, 'warmPool');
     const idle = await call<{ longestGap: number; longTasks: number }>(page, 'idleGap', 3000);
     let worstGap = 0;
     let worstGrowth = 0;

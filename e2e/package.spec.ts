@@ -18,6 +18,28 @@ let preview: ChildProcess | undefined;
 
 test.describe.configure({ timeout: 600_000 });
 
+/** Polls the URL: the banner Vite prints is coloured and changes between versions. */
+async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited:\n${output}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`vite preview did not start:\n${output}`);
+}
+
 test.beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'objectdrop-consumer-'));
   const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, stdio: 'pipe' });
@@ -42,20 +64,13 @@ test.beforeAll(async () => {
   preview = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', consumerPort, '--strictPort'], {
     cwd: app,
     stdio: 'pipe',
+    detached: true, // its own process group, so afterAll stops vite and not only npx
   });
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error('vite preview did not start')), 60_000);
-    preview!.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes(consumerPort)) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-  });
+  await waitUntilServing(`http://127.0.0.1:${consumerPort}/`, preview);
 });
 
 test.afterAll(() => {
-  preview?.kill('SIGTERM');
+  if (preview?.pid) process.kill(-preview.pid, 'SIGTERM');
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

@@ -1,5 +1,6 @@
 // `npm start`: the local object store on 127.0.0.1 and the demo page (Vite) against it.
-// Env: STORE_PORT (8787), DEMO_PORT (5173), STORE_DIR (.objectdrop), STORE_FLAGS (extra CLI flags).
+// Env: STORE_PORT (8787), DEMO_PORT (5173), STORE_DIR (.objectdrop), STORE_FLAGS (extra CLI flags),
+// STORE=s3 to serve the same HTTP API from an S3 store (a throwaway Ceph RGW, scripts/s3-dev-server.ts).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
@@ -57,7 +58,7 @@ function waitForLine(child, pattern, label) {
 const extraFlags = (process.env.STORE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const store = run('npx', [
   'tsx',
-  'scripts/objectdrop-dev.ts',
+  process.env.STORE === 's3' ? 'scripts/s3-dev-server.ts' : 'scripts/objectdrop-dev.ts',
   'serve',
   '--port',
   storePort,

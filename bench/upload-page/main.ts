@@ -15,20 +15,32 @@ function chosenFile(): File {
   return file;
 }
 
-/** Longest gap between 10 ms ticks while `work` runs: how long the main thread was blocked. */
-async function withLongestGap<T>(work: () => Promise<T>): Promise<{ result: T; longestGapMs: number }> {
+/**
+ * While `work` runs: the longest gap between 10 ms ticks (how long the main thread could not
+ * answer; on a loaded machine that includes time the renderer was not scheduled at all), and
+ * the main thread's own long tasks (≥ 50 ms), which only code on it causes.
+ */
+async function withLongestGap<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; longestGapMs: number; longTasks: number }> {
   let last = performance.now();
   let longest = 0;
+  let longTasks = 0;
   const timer = setInterval(() => {
     const now = performance.now();
     longest = Math.max(longest, now - last);
     last = now;
   }, 10);
+  const observer = new PerformanceObserver((list) => {
+    longTasks += list.getEntries().length;
+  });
+  observer.observe({ type: 'longtask' });
   try {
     const result = await work();
-    return { result, longestGapMs: longest };
+    return { result, longestGapMs: longest, longTasks };
   } finally {
     clearInterval(timer);
+    observer.disconnect();
   }
 }
 
@@ -73,10 +85,10 @@ export const bench = {
     const client = createObjectStore({ backend: backendOf(baseUrl) });
     const file = chosenFile();
     const started = performance.now();
-    const { longestGapMs } = await withLongestGap(() => client.upload(file, { key }).done);
+    const { longestGapMs, longTasks } = await withLongestGap(() => client.upload(file, { key }).done);
     const ms = performance.now() - started;
     await client.delete(key);
-    return { ms, longestGapMs };
+    return { ms, longestGapMs, longTasks };
   },
   /** (a) baseline: computeChecksum alone, then a raw XHR PUT of a pre-signed URL alone. */
   async bigBaseline(baseUrl: string, key: string) {
@@ -90,7 +102,12 @@ export const bench = {
     const put = await withLongestGap(() => rawPut(url, file));
     const putMs = performance.now() - putStart;
     await backend.delete(key);
-    return { hashMs, putMs, longestGapMs: Math.max(hashed.longestGapMs, put.longestGapMs) };
+    return {
+      hashMs,
+      putMs,
+      longestGapMs: Math.max(hashed.longestGapMs, put.longestGapMs),
+      longTasks: hashed.longTasks + put.longTasks,
+    };
   },
   makeSmallFiles,
   /** (b) objectdrop: every small file through the whole pipeline at concurrency 4. */

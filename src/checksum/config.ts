@@ -10,11 +10,13 @@ export interface ChecksumConfig {
   /**
    * Makes one checksum worker. By default objectdrop starts its own module worker
    * (`new Worker(new URL('./checksum.worker.js', import.meta.url), { type: 'module' })`), which your
-   * bundler emits as a separate file next to the code that loads it. Pass this when that cannot work:
-   * a Content-Security-Policy whose `worker-src`/`script-src` does not allow that URL (serve the worker
-   * file from an allowed origin), a CDN or sub-path that hosts the file elsewhere, or to reuse a worker
-   * built by your own pipeline. The function must return a module worker running objectdrop's
-   * `checksum.worker` script, e.g.
+   * bundler emits as a separate file next to the code that loads it. It is not a `blob:` or `data:` URL,
+   * so a CSP that forbids those still allows it as long as `worker-src` (or `script-src`) allows the
+   * file's origin, usually `'self'`. Pass this when that cannot work: a Content-Security-Policy that only
+   * allows worker scripts under some path (copy the worker file there), an app whose assets are served
+   * from another path than the code expects, or to reuse a worker built by your own pipeline. Browsers
+   * only start workers from the page's own origin. The function must return a module worker running
+   * objectdrop's `checksum.worker` script (in the package: `dist/assets/checksum.worker-*.js`), e.g.
    * `() => new Worker('/static/objectdrop-checksum.worker.js', { type: 'module' })`.
    * If the worker cannot start (blocked, 404), checksums are computed on the calling thread instead,
    * with the same results, and a warning is logged once.

@@ -5,6 +5,9 @@ import type { FromWorker, ToWorker } from './protocol';
 /** How long an aborted job may take to answer before its worker is ended instead of reused. */
 const ABORT_GRACE_MS = 10_000;
 
+/** A worker that has not said `ready` by then is not running our script (a wrong `createWorker`). */
+const START_TIMEOUT_MS = 30_000;
+
 export interface PooledWorker {
   worker: Worker;
   idleTimer?: ReturnType<typeof setTimeout>;
@@ -32,14 +35,21 @@ function startWorker(create: () => Worker | undefined): Promise<Worker | null> {
   if (!worker) return Promise.resolve(null);
   const started = worker;
   return new Promise((resolve) => {
+    const fail = (reason: unknown) => {
+      clearTimeout(timer);
+      started.terminate();
+      warnOnce(reason);
+      resolve(null);
+    };
+    const timer = setTimeout(() => fail('the worker did not start in time'), START_TIMEOUT_MS);
     started.onmessage = (event: MessageEvent<FromWorker>) => {
-      if (event.data.kind === 'ready') resolve(started);
+      if (event.data.kind !== 'ready') return;
+      clearTimeout(timer);
+      resolve(started);
     };
     started.onerror = (event) => {
       event.preventDefault();
-      started.terminate();
-      warnOnce(event.message || 'the worker script failed to load');
-      resolve(null);
+      fail(event.message || 'the worker script failed to load');
     };
   });
 }

@@ -279,6 +279,9 @@ describe('<DropZone>', () => {
     await user.upload(input, [file('a.txt'), file('b.txt')]);
     expect(onFiles.mock.calls[0]?.[0].map((f: File) => f.name)).toEqual(['a.txt', 'b.txt']);
     expect(screen.getByRole('status').textContent).toBe('2 files added.');
+    // The same news again still changes the live region, so it is read again.
+    await user.upload(input, [file('c.txt'), file('d.txt')]);
+    expect(screen.getByRole('status').textContent).toBe('2 files added.\u200b');
   });
 
   it('shows and announces rejections as data: too large, wrong type, too many', async () => {

@@ -85,14 +85,15 @@ export function useDropZone(options: UseDropZoneOptions = {}): DropZoneState {
       const merged = mergeMessages(context?.messages, latest.current.messages);
       const { accepted, rejected } = validateFiles(files, rules, merged, context?.locale);
       setRejections(rejected);
-      setAnnouncement(
-        [
-          accepted.length > 0 && merged.filesAdded(accepted.length),
-          rejected.length > 0 && merged.filesRejected(rejected.length),
-        ]
-          .filter(Boolean)
-          .join(' '),
-      );
+      const text = [
+        accepted.length > 0 && merged.filesAdded(accepted.length),
+        rejected.length > 0 && merged.filesRejected(rejected.length),
+      ]
+        .filter(Boolean)
+        .join(' ');
+      // The same words twice would not change the region, so nothing would be read: vary an
+      // invisible character.
+      setAnnouncement((previous) => (previous === text ? `${text}\u200b` : text));
       if (rejected.length > 0) onRejected?.(rejected);
       if (accepted.length === 0) return;
       onFiles?.(accepted, rejected);

@@ -102,9 +102,10 @@ export function FileCard({
         valueText={valueText}
       />
       <p className="od-file-card__status" data-state={status}>
-        <span className="od-file-card__state">{stateText}</span>
-        {note && <span className="od-file-card__note"> {note}</span>}
-        {!settled && value !== undefined && <span className="od-file-card__progress-text"> {valueText}</span>}
+        {/* While hashing, the readable value already says "Checking file, 40%". */}
+        <span className="od-file-card__state">{status === 'hashing' ? valueText : stateText}</span>
+        {note && <span className="od-file-card__note"> · {note}</span>}
+        {status === 'uploading' && <span className="od-file-card__progress-text"> · {valueText}</span>}
       </p>
       <div className="od-file-card__actions">
         {(canPause(status) || status === 'paused') && (

@@ -41,7 +41,11 @@ export function ObjectStoreProvider(props: ObjectStoreProviderProps) {
     [client, messages, locale, taskInfo, removed],
   );
 
-  useEffect(() => syncFinishedUploads(value, activeQueryClient), [value, activeQueryClient]);
+  // Keyed on the client, not on `value`: new `messages` each render must not resubscribe everything.
+  useEffect(
+    () => syncFinishedUploads(client, taskInfo, activeQueryClient),
+    [client, taskInfo, activeQueryClient],
+  );
 
   const tree = <ObjectStoreContext.Provider value={value}>{children}</ObjectStoreContext.Provider>;
   if (activeQueryClient === outerQueryClient) return tree;
@@ -61,8 +65,11 @@ function taskInfoOf(client: ObjectStoreClient): WeakMap<UploadTask | DownloadTas
 }
 
 /** Uploads that finish put their `ObjectReference` into the metadata cache. Returns the cleanup. */
-function syncFinishedUploads(context: ObjectStoreContextValue, queryClient: QueryClient): () => void {
-  const { client, taskInfo } = context;
+function syncFinishedUploads(
+  client: ObjectStoreClient,
+  taskInfo: WeakMap<UploadTask | DownloadTask, TaskInfo>,
+  queryClient: QueryClient,
+): () => void {
   const watched = new Map<UploadTask, () => void>();
   // Uploads that finished before this provider mounted are settled quietly: no refetch storm.
   const settle = (task: UploadTask, quiet = false) => {

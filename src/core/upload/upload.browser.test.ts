@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createHttpBackend } from '../../adapters/http-backend';
 import { createObjectStore } from '../client';
 import type { ObjectStoreError } from '../errors';
@@ -9,14 +9,17 @@ import type { ObjectStoreBackend } from '../types';
 
 // Real Chromium, the real local object store (started by the browser project's globalSetup),
 // its faults set at runtime through the admin endpoint.
-const baseUrl = inject('objectStoreUrl');
-if (!baseUrl) throw new Error('No objectStoreUrl: the browser project needs the local store globalSetup.');
+const sharedUrl = inject('objectStoreUrl');
+if (!sharedUrl) throw new Error('No objectStoreUrl: the browser project needs the local store globalSetup.');
 
-declare module 'vitest' {
-  interface ProvidedContext {
-    objectStoreUrl: string;
-  }
-}
+/** Each test gets an isolated store, so its faults cannot reach test files running beside it. */
+let baseUrl = '';
+
+beforeEach(async () => {
+  const response = await fetch(`${sharedUrl}/_admin/sandbox`, { method: 'POST' });
+  if (!response.ok) throw new Error(`sandbox: ${response.status} ${await response.text()}`);
+  baseUrl = ((await response.json()) as { url: string }).url;
+});
 
 async function admin(path: 'faults' | 'reset', body: unknown = {}): Promise<void> {
   const response = await fetch(`${baseUrl}/_admin/${path}`, {
@@ -202,7 +205,9 @@ describe('uploads from Chromium to the local object store', () => {
     await admin('faults', { latencyMs: 1500 });
     const wire = recorded();
     const client = createObjectStore({ backend: wire.backend, transport: wire.transport });
-    const task = client.upload(randomBlob(3_000_000));
+    // Larger than loopback socket buffers: while the store sits in its injected latency, the PUT
+    // cannot have handed its whole body over, so the cancel really lands mid-upload.
+    const task = client.upload(randomBlob(48_000_000));
     await new Promise<void>((resolve) => {
       const stop = task.subscribe(() => {
         if (task.getSnapshot().status !== 'uploading') return;

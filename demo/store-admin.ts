@@ -1,0 +1,32 @@
+// The local store's fault-injection admin API (`objectdrop serve --admin`): development only.
+
+/** The store's fault settings, as `GET {store}/_admin/faults` returns them. */
+export interface FaultSettings {
+  latencyMs?: number;
+  dropUploadAfterBytes?: number;
+  dropDownloadAfterBytes?: number;
+  dropCount?: number;
+  errorRate?: number;
+  rateLimitRate?: number;
+  retryAfterSeconds?: number;
+  urlTtlSeconds?: number;
+  corruptDownload?: boolean;
+}
+
+/** A patch: `null` clears a field. */
+export type FaultPatch = { [K in keyof FaultSettings]?: FaultSettings[K] | null };
+
+async function call(storeUrl: string, path: string, body?: unknown): Promise<FaultSettings> {
+  const response = await fetch(`${storeUrl}/_admin/${path}`, {
+    method: body === undefined && path === 'faults' ? 'GET' : 'POST',
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json().catch(() => ({}))) as FaultSettings & { message?: string };
+  if (!response.ok) throw new Error(json.message ?? `The store answered ${response.status}.`);
+  return json;
+}
+
+export const getFaults = (storeUrl: string) => call(storeUrl, 'faults');
+export const setFaults = (storeUrl: string, patch: FaultPatch) => call(storeUrl, 'faults', patch);
+export const resetFaults = (storeUrl: string) => call(storeUrl, 'reset', {});
