@@ -32,23 +32,37 @@ export function openBodyReader(
   }
   let leftover: Uint8Array | undefined;
   let ended = false;
+  let stalled: ObjectStoreError | undefined;
+  // One watchdog per body, not a timer per read: reads come every few microseconds on a fast link.
+  // Only a pending read counts: a caller holding off (backpressure) is not a stalled connection.
+  let readSince: number | undefined;
+  const watchdog = setInterval(
+    () => {
+      if (readSince === undefined || Date.now() - readSince < stallMs) return;
+      stalled = new ObjectStoreError('NETWORK', `No bytes arrived for ${stallMs / 1000} s.`);
+      stop();
+    },
+    Math.max(10, Math.min(stallMs / 4, 5000)),
+  );
+  const stop = () => {
+    clearInterval(watchdog);
+    if (!ended) void (byob ?? reader)!.cancel(stalled).catch(() => {});
+    ended = true;
+  };
 
   const guarded = async <T>(read: Promise<T>): Promise<T> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ObjectStoreError('NETWORK', `No bytes arrived for ${stallMs / 1000} s.`)),
-        stallMs,
-      );
-    });
+    readSince = Date.now();
     try {
-      return await Promise.race([read, stalled]);
+      const result = await read;
+      if (stalled) throw stalled;
+      return result;
     } catch (cause) {
       if (signal.aborted) throw abortError(signal.reason);
+      if (stalled) throw stalled;
       if (cause instanceof ObjectStoreError) throw cause;
       throw new ObjectStoreError('NETWORK', 'The connection dropped mid-download.', { cause });
     } finally {
-      clearTimeout(timer);
+      readSince = undefined;
     }
   };
 
@@ -56,13 +70,13 @@ export function openBodyReader(
     async readInto(view) {
       if (byob) {
         const result = await guarded(byob.read(view));
-        if (result.done) ended = true;
+        if (result.done) stop();
         return result.value ?? new Uint8Array(0);
       }
       if (!leftover) {
         const result = await guarded(reader!.read());
         if (result.done) {
-          ended = true;
+          stop();
           return view.subarray(0, 0);
         }
         leftover = result.value;
@@ -72,9 +86,6 @@ export function openBodyReader(
       leftover = take === leftover.byteLength ? undefined : leftover.subarray(take);
       return view.subarray(0, take);
     },
-    cancel() {
-      if (!ended) void (byob ?? reader)!.cancel().catch(() => {});
-      ended = true;
-    },
+    cancel: stop,
   };
 }

@@ -118,6 +118,43 @@ describe('createDownloadTask', () => {
     expect(store.bytesSent - size).toBeLessThan(SEGMENT);
   });
 
+  it('gives up on a body that stops sending and asks again for the rest', async () => {
+    const size = 2 * SEGMENT;
+    const store = new ScriptedStore(patternBytes(size));
+    let hung = false;
+    store.scripts.push((request, s) => {
+      if (hung || request.headers?.range !== `bytes=0-${SEGMENT - 1}`) return undefined;
+      hung = true;
+      const served = s.serve(request);
+      const reader = served.body!.getReader();
+      let sent = 0;
+      // Sends 100 000 bytes, then nothing, ever.
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent >= 100_000) return new Promise<void>(() => {});
+          const { value } = await reader.read();
+          const piece = value!.subarray(0, 100_000 - sent);
+          sent += piece.byteLength;
+          controller.enqueue(piece);
+        },
+      });
+      return { ...served, body };
+    });
+    const task = createDownloadTask(
+      {
+        backend: store.backend(),
+        transport: store.transport(),
+        retry: createRetryPolicy({ baseDelayMs: 1 }),
+        stallTimeoutMs: 50,
+      },
+      'k',
+      { segmentSize: SEGMENT },
+    );
+    const bytes = await bytesOf(task);
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+    expect(store.requests.map((r) => r.range)).toContain(`bytes=100000-${SEGMENT - 1}`);
+  });
+
   it('reads the whole body when the server answers 200 to a Range', async () => {
     const { store, start } = setup(5 * SEGMENT + 3);
     store.ignoreRange = true;
