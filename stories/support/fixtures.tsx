@@ -60,6 +60,7 @@ export function frozenUpload(init: FrozenUpload): UploadTask {
   return {
     id: snapshot.id,
     key: snapshot.key,
+    file: snapshot.file,
     done: never,
     cancel: noop,
     pause: noop,
@@ -80,6 +81,7 @@ export function frozenDownload(
     bytesPerSecond: 0,
     etaSeconds: undefined,
     ...snapshot,
+    fetched: snapshot.fetched ?? snapshot.loaded ?? 0,
   };
   return {
     id: `frozen-${nextId}`,
@@ -103,6 +105,7 @@ export function frozenClient(uploads: UploadTask[] = [], download?: DownloadTask
     },
     download: () => download ?? frozenDownload({ status: 'queued' }),
     subscribe: () => noop,
+    clearFinished: noop,
     get: async () => undefined,
     delete: async () => {},
   };
