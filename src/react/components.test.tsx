@@ -4,14 +4,13 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ObjectStoreError } from '../core/errors';
 import { relativePathOf } from './data-transfer';
 import { DownloadButton } from './download-button';
 import { DropZone } from './drop-zone';
 import { FileCard } from './file-card';
 import { ProgressBar } from './progress-bar';
 import { ObjectStoreProvider } from './provider';
-import { createTestClient } from './test/test-client';
+import { createMemoryClient, createTestClient, store } from './test/test-client';
 import { UploadList } from './upload-list';
 import type { FileRejection } from './validate-files';
 
@@ -412,32 +411,53 @@ describe('<DropZone>', () => {
 });
 
 describe('<DownloadButton>', () => {
-  it('starts a download to a file, shows its progress, cancels and retries', async () => {
+  it('downloads with progress, stays focusable while running, cancels, fails verification and retries', async () => {
     const user = userEvent.setup();
+    const { backend, client } = createMemoryClient();
+    const bytes = new Uint8Array(200_000).map((_, i) => i % 253);
+    await store(client, 'docs/report.pdf', bytes);
+    backend.setFaults({ bytesPerSecond: 10_000 });
+    const onDone = vi.fn();
     const onError = vi.fn();
-    const { client } = renderWith(<DownloadButton objectKey="docs/report.pdf" onError={onError} />);
-    await user.click(screen.getByRole('button', { name: 'Download report.pdf' }));
-    expect(client.downloads[0]?.options).toEqual({ to: 'file', fileName: 'report.pdf' });
-    const task = client.downloads[0]!;
-    act(() => task.set({ status: 'downloading', loaded: 50, total: 200, etaSeconds: 3 }));
-    const bar = screen.getByRole('progressbar', { name: 'Progress of report.pdf' });
-    expect(bar.getAttribute('aria-valuetext')).toBe('25%, 50 bytes of 200 bytes, 3 sec left');
+    render(
+      <ObjectStoreProvider client={client} locale="en">
+        <DownloadButton
+          objectKey="docs/report.pdf"
+          to="blob"
+          segmentSize={10_000}
+          parallel={1}
+          onDone={onDone}
+          onError={onError}
+        />
+      </ObjectStoreProvider>,
+    );
     const main = screen.getByRole('button', { name: 'Download report.pdf' });
+    await user.click(main);
+    const bar = await screen.findByRole('progressbar', { name: 'Progress of report.pdf' });
+    await waitFor(() => expect(Number(bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0), {
+      timeout: 5000,
+    });
+    expect(bar.getAttribute('aria-valuetext')).toMatch(/^\d+%, [\d.]+ kB of 200 kB/);
     expect(main.getAttribute('aria-disabled')).toBe('true');
     await user.click(main);
     expect(client.downloads).toHaveLength(1);
-    act(() => task.set({ status: 'verifying', loaded: 200 }));
-    expect(bar.dataset.state).toBe('verifying');
-    expect(screen.getByText('Verifying')).toBeTruthy();
-    act(() => task.fail(new ObjectStoreError('CHECKSUM_MISMATCH', 'bad')));
-    await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
-    expect(screen.getByText('The stored bytes did not match the file.')).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Retry report.pdf' }));
-    expect(client.downloads).toHaveLength(2);
-    // The Retry button is gone: focus goes back to the download button, not to <body>.
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Download report.pdf' }));
+
     await user.click(screen.getByRole('button', { name: 'Cancel report.pdf' }));
-    expect(client.downloads[1]?.calls).toEqual(['cancel']);
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Download report.pdf' }));
-  });
+    await waitFor(() => expect(main.closest('.od-download')?.getAttribute('data-state')).toBe('canceled'));
+    // The Cancel button is gone: focus is back on the download button, not on <body>.
+    expect(document.activeElement).toBe(main);
+
+    backend.setFaults({ bytesPerSecond: null, corruptDownload: true });
+    await user.click(main);
+    await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+    expect(screen.getByText('The stored bytes did not match the file.')).toBeTruthy();
+
+    backend.setFaults({ corruptDownload: null });
+    await user.click(screen.getByRole('button', { name: 'Retry report.pdf' }));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect((onDone.mock.calls[0]![0] as Blob).size).toBe(200_000);
+    await waitFor(() => expect(screen.getByText('Downloaded')).toBeTruthy());
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+  }, 20_000);
 });

@@ -60,7 +60,6 @@ export function DownloadButton(props: DownloadButtonProps) {
 
   const start = () => {
     const { client } = context;
-    if (!client.download) throw new ObjectStoreError('INVALID_INPUT', 'This client has no download engine.');
     const options: DownloadOptions = { to, fileName: name };
     if (cdn !== undefined) options.cdn = cdn;
     if (segmentSize !== undefined) options.segmentSize = segmentSize;

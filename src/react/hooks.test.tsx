@@ -7,15 +7,25 @@ import { createObjectStore } from '../core/client';
 import { ObjectStoreError } from '../core/errors';
 import { nodeHasher } from '../core/test-support/fake-backend';
 import { createMemoryBackend } from '../testing/memory-backend';
+import type { DownloadTask, ObjectStoreClient } from './engine-types';
 import { ObjectStoreProvider } from './provider';
 import { metadataKeys } from './query-keys';
-import { createTestClient } from './test/test-client';
+import { createMemoryClient, createTestClient, store } from './test/test-client';
 import { useDownload } from './use-download';
 import { useDeleteObject, useObjectMetadata } from './use-object-metadata';
-import { useObjectStore } from './use-object-store';
+import { type DownloadObjectResult, useObjectStore } from './use-object-store';
 import { useUpload } from './use-upload';
 
 afterEach(cleanup);
+
+function wrapperFor(client: ObjectStoreClient) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return ({ children }: { children: ReactNode }) => (
+    <ObjectStoreProvider client={client} queryClient={queryClient}>
+      {children}
+    </ObjectStoreProvider>
+  );
+}
 
 function setup() {
   const harness = createTestClient();
@@ -255,21 +265,45 @@ describe('metadata', () => {
 });
 
 describe('useDownload', () => {
-  it('starts downloads and mirrors them; retry starts over when the task cannot', () => {
-    const { client, wrapper } = setup();
-    const { result } = renderHook(() => useDownload({ to: 'blob' }), { wrapper });
-    act(() => {
-      result.current.download('docs/report.pdf');
+  it('downloads into a Blob and mirrors the real task; retry starts a new one', async () => {
+    const { backend, client } = createMemoryClient();
+    const bytes = new Uint8Array(300_000).map((_, i) => i % 251);
+    await store(client, 'docs/report.pdf', bytes);
+    backend.setFaults({ corruptDownload: true });
+    const { result } = renderHook(() => useDownload({ to: 'blob', segmentSize: 64 * 1024 }), {
+      wrapper: wrapperFor(client),
     });
-    expect(client.downloads[0]?.options).toEqual({ to: 'blob' });
-    expect(result.current.items[0]).toMatchObject({ name: 'report.pdf', status: 'queued' });
-    act(() => client.downloads[0]!.set({ status: 'downloading', loaded: 3, total: 4 }));
-    expect(result.current.items[0]?.progress).toBe(0.75);
+    let first!: DownloadTask;
+    act(() => {
+      first = result.current.download('docs/report.pdf');
+    });
+    expect(result.current.items[0]).toMatchObject({ name: 'report.pdf', key: 'docs/report.pdf' });
     expect(result.current.isDownloading).toBe(true);
-    act(() => client.downloads[0]!.fail(new ObjectStoreError('OBJECT_CHANGED', 'changed')));
-    act(() => result.current.retry(result.current.items[0]!.id));
-    expect(client.downloads.map((task) => task.key)).toEqual(['docs/report.pdf', 'docs/report.pdf']);
-    expect(result.current.items.map((item) => item.status)).toEqual(['queued']);
+    await act(() => first.done.catch(() => {}));
+    await waitFor(() =>
+      expect(result.current.items[0]).toMatchObject({
+        status: 'failed',
+        error: { code: 'CHECKSUM_MISMATCH' },
+      }),
+    );
+
+    backend.setFaults({ corruptDownload: null });
+    act(() => result.current.retry(first.id));
+    expect(result.current.items).toHaveLength(1);
+    const second = result.current.items[0]!.task;
+    expect(second).not.toBe(first);
+    const blob = await act(() => second.done);
+    expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(bytes);
+    await waitFor(() =>
+      expect(result.current.items[0]).toMatchObject({
+        status: 'done',
+        progress: 1,
+        loaded: 300_000,
+        total: 300_000,
+      }),
+    );
+    expect(result.current.isDownloading).toBe(false);
+    expect(result.current.progress).toBe(1);
   });
 });
 
@@ -340,20 +374,27 @@ describe('useObjectStore (Forge parity)', () => {
     ]);
   });
 
-  it('downloads objects into Blobs', async () => {
-    const { client, wrapper } = setup();
-    const { result } = renderHook(() => useObjectStore(), { wrapper });
-    let pending!: Promise<unknown>;
+  it('downloads objects into Blobs, reporting a missing one as data', async () => {
+    const { client } = createMemoryClient();
+    await store(client, 'a', 'bytes');
+    const { result } = renderHook(() => useObjectStore(), { wrapper: wrapperFor(client) });
+    let pending!: Promise<DownloadObjectResult[]>;
     act(() => {
-      pending = result.current.downloadObjects({ keys: ['a'] });
+      pending = result.current.downloadObjects({ keys: ['a', 'missing'] });
     });
-    expect(client.downloads[0]?.options).toEqual({ cdn: false, to: 'blob' });
-    expect(result.current.objectStates).toMatchObject([{ key: 'a', isDownloading: true }]);
-    const blob = new Blob(['bytes']);
-    act(() => client.downloads[0]!.succeed(blob, { total: 5 }));
-    expect(await pending).toEqual([{ key: 'a', success: true, blob }]);
+    expect(result.current.objectStates).toMatchObject([
+      { key: 'a', isDownloading: true },
+      { key: 'missing', isDownloading: true },
+    ]);
+    const results = await act(() => pending);
+    expect(await results[0]?.blob?.text()).toBe('bytes');
+    expect(results.map((r) => [r.key, r.success, r.error?.code])).toEqual([
+      ['a', true, undefined],
+      ['missing', false, 'NOT_FOUND'],
+    ]);
     expect(result.current.objectStates).toMatchObject([
       { key: 'a', success: true, isDownloading: false, progress: 1 },
+      { key: 'missing', success: false, errorCode: 'NOT_FOUND', isDownloading: false },
     ]);
   });
 });

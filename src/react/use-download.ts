@@ -1,5 +1,4 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { ObjectStoreError } from '../core/errors';
 import { rememberTask, useObjectStoreContext } from './context';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './engine-types';
 import { progressOf } from './format';
@@ -27,7 +26,7 @@ export interface UseDownloadResult {
   cancel(id: string): void;
   pause(id: string): void;
   resume(id: string): void;
-  /** Re-runs a failed download (a new task when the engine's task cannot retry). */
+  /** Runs a failed or canceled download again, as a new task (the old one leaves the list). */
   retry(id: string): void;
   remove(id: string): void;
   clear(): void;
@@ -74,9 +73,6 @@ export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult
   const download = useCallback(
     (key: string, perCall?: DownloadOptions) => {
       const { client } = context;
-      if (!client.download) {
-        throw new ObjectStoreError('INVALID_INPUT', 'This client has no download engine.');
-      }
       const merged = { ...defaultsRef.current, ...perCall };
       const task = client.download(key, merged);
       rememberTask(context, task, { name: merged.fileName ?? fileNameOf(key), cdn: merged.cdn ?? false });
@@ -99,7 +95,6 @@ export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult
     (id: string) => {
       const task = find(id);
       if (!task) return;
-      if (task.retry) return task.retry();
       const info = context.taskInfo.get(task);
       context.removed.add([id]);
       download(task.key, { fileName: info?.name, cdn: info?.cdn });

@@ -184,9 +184,7 @@ export function useObjectStore(): UseObjectStoreResult {
 
   const downloadObjects = useCallback<UseObjectStoreResult['downloadObjects']>(
     async ({ keys, cdn = false }) => {
-      const download = client.download?.bind(client);
-      if (!download) throw new ObjectStoreError('INVALID_INPUT', 'This client has no download engine.');
-      const started = keys.map((key) => download(key, { cdn, to: 'blob' }));
+      const started = keys.map((key) => client.download(key, { cdn, to: 'blob' }));
       put(started.map((task) => ({ key: task.key, download: task })));
       const results = await Promise.all(started.map((task) => settle(task.key, task.done)));
       return results.map((result) =>

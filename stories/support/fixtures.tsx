@@ -81,6 +81,7 @@ export function frozenDownload(
     bytesPerSecond: 0,
     etaSeconds: undefined,
     ...snapshot,
+    fetched: snapshot.fetched ?? snapshot.loaded ?? 0,
   };
   return {
     id: `frozen-${nextId}`,
@@ -104,6 +105,7 @@ export function frozenClient(uploads: UploadTask[] = [], download?: DownloadTask
     },
     download: () => download ?? frozenDownload({ status: 'queued' }),
     subscribe: () => noop,
+    clearFinished: noop,
     get: async () => undefined,
     delete: async () => {},
   };
