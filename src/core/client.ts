@@ -1,6 +1,5 @@
-import { computeChecksum } from '../checksum';
 import { callBackend, createEngineContext, type EngineContext, type Hasher } from './context';
-import { createDownloadTask } from './download/download-task';
+import { downloadOnDemand } from './download/on-demand';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './download/types';
 import { isObjectStoreError, ObjectStoreError } from './errors';
 import { keyForUpload } from './keys';
@@ -113,6 +112,10 @@ export interface ObjectStoreClient {
 
 let nextTaskId = 0;
 
+/** `computeChecksum`, its worker pool and CRC math loaded with the first upload, not with the page. */
+const hashOnDemand: Hasher = (blob, type, hashOptions) =>
+  import('../checksum/compute').then(({ computeChecksum }) => computeChecksum(blob, type, hashOptions));
+
 /**
  * A client for one backend: an upload queue with bounded concurrency, one retry policy and one
  * rate-limit gate shared by every request it makes.
@@ -134,7 +137,7 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     backend: options.backend,
     transport: options.transport,
     retry: options.retry,
-    hasher: options.hasher ?? computeChecksum,
+    hasher: options.hasher ?? hashOnDemand,
     now: options.now,
     urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
   });
@@ -183,7 +186,7 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
       return list.tasks;
     },
     download(key, downloadOptions = {}) {
-      const task = createDownloadTask(context, key, downloadOptions);
+      const task = downloadOnDemand(context, key, downloadOptions);
       downloads.add(task);
       return task;
     },

@@ -17,6 +17,7 @@ import type {
   DownloadStatus,
   DownloadTask,
 } from './types';
+import { validateDownload } from './validate-options';
 
 export const DEFAULT_SEGMENT_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_PARALLEL = 4;
@@ -38,6 +39,8 @@ export interface DownloadDeps {
   now?: () => number;
   /** A body read that brings no byte for this long fails as `NETWORK` (and is retried). Default 30 s. */
   stallTimeoutMs?: number;
+  /** Opens the target. Default `openSink`; `client.download` passes one holding the save picker it opened at the click. */
+  openSink?: typeof openSink;
 }
 
 interface Segment {
@@ -103,10 +106,6 @@ function objectChanged(detail: string): ObjectStoreError {
   });
 }
 
-function invalid(message: string): ObjectStoreError {
-  return new ObjectStoreError('INVALID_INPUT', message, { retryable: false });
-}
-
 /** `bytes 0-99/1000` → its parts; `undefined` when absent or malformed. */
 export function parseContentRange(
   value: string | null,
@@ -127,18 +126,6 @@ export function checksumTypesFor(meta: ObjectReference): ChecksumType[] {
   if (meta.checksum.length === 28) return ['SHA1'];
   if (meta.checksum.length === 8) return ['CRC32C', 'CRC32'];
   return [];
-}
-
-function validate(key: string, options: DownloadOptions): void {
-  if (typeof key !== 'string' || key.length === 0)
-    throw invalid('download: `key` must be a non-empty string.');
-  const { segmentSize, parallel } = options;
-  if (segmentSize !== undefined && (!Number.isSafeInteger(segmentSize) || segmentSize < 1))
-    throw invalid(`download: \`segmentSize\` must be a positive integer of bytes, not ${segmentSize}.`);
-  if (parallel !== undefined && (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > 32))
-    throw invalid(`download: \`parallel\` must be an integer from 1 to 32, not ${parallel}.`);
-  if (options.onObjectChanged !== undefined && !['fail', 'restart'].includes(options.onObjectChanged))
-    throw invalid("download: `onObjectChanged` must be 'fail' or 'restart'.");
 }
 
 let taskCounter = 0;
@@ -205,7 +192,7 @@ class DownloadTaskImpl implements DownloadTask {
     // Callers that only watch the snapshot must not see an unhandled rejection.
     this.done.catch(() => {});
     // Before any await: the save picker needs the click that started the download to still count.
-    this.sinkOpening = openSink(options.to ?? 'blob', {
+    this.sinkOpening = (deps.openSink ?? openSink)(options.to ?? 'blob', {
       fileName: options.fileName ?? key.split('/').pop() ?? key,
       onSpareBuffer: (buffer) => this.recycle(buffer),
     });
@@ -704,6 +691,6 @@ export function createDownloadTask(
   key: string,
   options: DownloadOptions = {},
 ): DownloadTask {
-  validate(key, options);
+  validateDownload(key, options);
   return new DownloadTaskImpl(deps, key, options);
 }

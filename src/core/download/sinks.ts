@@ -1,5 +1,6 @@
 import { abortError, ObjectStoreError } from '../errors';
 import { openOpfsSink } from './opfs-sink';
+import { showSavePicker } from './save-picker';
 import type { DownloadTarget } from './types';
 
 /** Where a download task writes. Positional sinks take bytes at any offset; the others in order only. */
@@ -161,15 +162,13 @@ export function createStreamSink(stream: WritableStream<Uint8Array>): DownloadSi
   };
 }
 
-interface SaveFilePickerWindow {
-  showSaveFilePicker?: (options: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
-}
-
-/** Must run before the task's first `await`: the picker needs the user's click to still count. */
-export function openSaveTarget(options: SinkOptions): Promise<DownloadSink> {
-  const picker = (globalThis as SaveFilePickerWindow).showSaveFilePicker;
-  if (typeof picker !== 'function') return Promise.resolve(createBlobSink({ ...options, saveAs: true }));
-  return picker.call(globalThis, { suggestedName: options.fileName }).then(createFileHandleSink, (cause) => {
+/** `picked`: a picker already opened at the click (see `showSavePicker`); by default one is opened now. */
+export function openSaveTarget(
+  options: SinkOptions,
+  picked = showSavePicker(options.fileName),
+): Promise<DownloadSink> {
+  if (!picked) return Promise.resolve(createBlobSink({ ...options, saveAs: true }));
+  return picked.then(createFileHandleSink, (cause) => {
     if ((cause as { name?: string })?.name === 'AbortError') throw abortError(cause);
     throw writeFailed(cause);
   });

@@ -1,0 +1,124 @@
+import { abortError, ObjectStoreError } from '../errors';
+import type { DownloadDeps } from './download-task';
+import { showSavePicker } from './save-picker';
+import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './types';
+import { validateDownload } from './validate-options';
+
+type Engine = [typeof import('./download-task'), typeof import('./sinks')];
+
+let engine: Promise<Engine> | undefined;
+let counter = 0;
+
+/** Ranged GETs, sinks and verification load with the first download, not with the page. */
+function loadEngine(): Promise<Engine> {
+  if (!engine) {
+    engine = Promise.all([import('./download-task'), import('./sinks')]);
+    // A failed load (the network dropped) is tried again by the next download.
+    engine.catch(() => {
+      engine = undefined;
+    });
+  }
+  return engine;
+}
+
+/**
+ * `createDownloadTask` behind a task that exists at once: options are checked and a save picker opened
+ * synchronously (it needs the click), then the engine loads and the real task takes over. Until then
+ * the task is `queued`, and pause, resume and cancel act on it as on the real one.
+ */
+export function downloadOnDemand(deps: DownloadDeps, key: string, options: DownloadOptions): DownloadTask {
+  validateDownload(key, options);
+  const fileName = options.fileName ?? key.split('/').pop() ?? key;
+  const picked = options.to === 'file' ? showSavePicker(fileName) : undefined;
+  // Answered after a cancel before the engine loaded: nothing is written, nothing to report.
+  picked?.catch(() => {});
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  let real: DownloadTask | undefined;
+  let paused = false;
+  let state: DownloadSnapshot = {
+    status: 'queued',
+    loaded: 0,
+    total: 0,
+    bytesPerSecond: 0,
+    etaSeconds: undefined,
+    fetched: 0,
+  };
+  let settle!: { resolve: (blob: Blob | undefined) => void; reject: (error: unknown) => void };
+  const done = new Promise<Blob | undefined>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  done.catch(() => {});
+  const end = (status: 'failed' | 'canceled', error: ObjectStoreError) => {
+    state = { ...state, status, error, bytesPerSecond: 0, etaSeconds: undefined };
+    settle.reject(error);
+    notify();
+  };
+  const waiting = () => !real && (state.status === 'queued' || state.status === 'paused');
+
+  const task: DownloadTask = {
+    id: `download-${Date.now().toString(36)}-${++counter}`,
+    key,
+    done,
+    cancel() {
+      if (real) real.cancel();
+      else if (waiting()) end('canceled', abortError(options.signal?.reason));
+    },
+    pause() {
+      if (real) real.pause();
+      else if (state.status === 'queued') {
+        paused = true;
+        state = { ...state, status: 'paused' };
+        notify();
+      }
+    },
+    resume() {
+      if (real) real.resume();
+      else if (state.status === 'paused') {
+        paused = false;
+        state = { ...state, status: 'queued' };
+        notify();
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => real?.getSnapshot() ?? state,
+  };
+
+  const { signal } = options;
+  if (signal?.aborted) {
+    task.cancel();
+    return task;
+  }
+  signal?.addEventListener('abort', () => !real && task.cancel(), { once: true });
+  loadEngine().then(
+    ([{ createDownloadTask }, { openSaveTarget, openSink }]) => {
+      if (!waiting()) return;
+      real = createDownloadTask(
+        {
+          ...deps,
+          openSink: (target, sinkOptions) =>
+            target === 'file' ? openSaveTarget(sinkOptions, picked) : openSink(target, sinkOptions),
+        },
+        key,
+        { ...options, fileName },
+      );
+      if (paused) real.pause();
+      real.subscribe(notify);
+      real.done.then(settle.resolve, settle.reject);
+      notify();
+    },
+    (cause) => {
+      if (waiting())
+        end(
+          'failed',
+          new ObjectStoreError('NETWORK', 'Could not load the download code; try again.', { cause }),
+        );
+    },
+  );
+  return task;
+}
