@@ -112,9 +112,10 @@ export interface ObjectStoreClient {
 
 let nextTaskId = 0;
 
-/** `computeChecksum`, its worker pool and CRC math loaded with the first upload, not with the page. */
+/** `computeChecksum` with its worker pool and CRC math: loaded with the first upload, not with the page. */
+const loadHasher = () => import('../checksum/compute');
 const hashOnDemand: Hasher = (blob, type, hashOptions) =>
-  import('../checksum/compute').then(({ computeChecksum }) => computeChecksum(blob, type, hashOptions));
+  loadHasher().then(({ computeChecksum }) => computeChecksum(blob, type, hashOptions));
 
 /**
  * A client for one backend: an upload queue with bounded concurrency, one retry policy and one
@@ -179,6 +180,8 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
         slots,
       );
       list.add(task);
+      // Fetched beside the upload pipeline the task loads, rather than after it.
+      if (context.hasher === hashOnDemand) loadHasher().catch(() => {});
       task.start();
       return task;
     },

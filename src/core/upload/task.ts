@@ -2,7 +2,7 @@ import type { EngineContext } from '../context';
 import { abortError, type ObjectStoreError } from '../errors';
 import type { ObjectReference, UploadUrlBody } from '../types';
 import { toObjectStoreError } from '../with-retry';
-import { runUpload, type UploadJob, type UploadSlots } from './pipeline';
+import type { UploadJob, UploadSlots } from './pipeline';
 import { initialSnapshot, isSettled, reduceUpload, type UploadAction, type UploadSnapshot } from './state';
 
 /** One file on its way to the store. Subscribe to it, or read `getSnapshot()`, to render it. */
@@ -125,21 +125,24 @@ export class UploadTaskImpl implements UploadTask {
       if (!run.stop) this.#dispatch(action);
     };
     if (this.#state.status !== 'queued') this.#dispatch({ type: 'queued' });
-    runUpload(this.#job, this.#context, this.#slots, run.controller.signal).then(
-      ({ object, skipped }) => {
-        if (run.stop) return;
-        this.#run = undefined;
-        this.#dispatch({ type: 'done', object, skipped });
-        this.#deferred.resolve(object);
-      },
-      (caught: unknown) => {
-        if (run.stop) return;
-        this.#run = undefined;
-        const error = toObjectStoreError(caught, 'Upload');
-        this.#dispatch({ type: 'failed', error });
-        this.#deferred.reject(error);
-      },
-    );
+    // The pipeline loads with the first upload, not with the page.
+    import('./pipeline')
+      .then(({ runUpload }) => runUpload(this.#job, this.#context, this.#slots, run.controller.signal))
+      .then(
+        ({ object, skipped }) => {
+          if (run.stop) return;
+          this.#run = undefined;
+          this.#dispatch({ type: 'done', object, skipped });
+          this.#deferred.resolve(object);
+        },
+        (caught: unknown) => {
+          if (run.stop) return;
+          this.#run = undefined;
+          const error = toObjectStoreError(caught, 'Upload');
+          this.#dispatch({ type: 'failed', error });
+          this.#deferred.reject(error);
+        },
+      );
   }
 
   #stop(stop: Stop): boolean {
