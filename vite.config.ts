@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { chromiumArgs, chromiumExecutable } from './scripts/chromium.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -33,6 +33,22 @@ const nodeEntries = {
 // the plugins and aliases.
 const libBuild = process.env.OBJECTDROP_LIB_BUILD;
 
+/**
+ * A consuming app's Vite turns assets under 4 kB into `data:` URLs, the OPFS writer worker included: a
+ * `data:` worker has an opaque origin (no OPFS) and is refused by CSPs that allow the page's own workers.
+ * `?no-inline` keeps every worker a file of its own there; other bundlers and servers ignore the query.
+ */
+const workersStayFiles: Plugin = {
+  name: 'objectdrop:workers-stay-files',
+  apply: 'build',
+  enforce: 'post',
+  generateBundle(_options, bundle) {
+    for (const chunk of Object.values(bundle))
+      if (chunk.type === 'chunk')
+        chunk.code = chunk.code.replace(/(new URL\("assets\/[\w.-]+\.worker-[\w-]+\.js)"/g, '$1?no-inline"');
+  },
+};
+
 function libraryBuild(): UserConfig['build'] {
   if (!libBuild) return undefined;
   const node = libBuild === 'node';
@@ -59,7 +75,7 @@ function libraryBuild(): UserConfig['build'] {
 }
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: libBuild === 'browser' ? [react(), workersStayFiles] : [react()],
   root: process.env.OBJECTDROP_DEMO ? here('demo') : undefined,
   // Relative asset URLs: the checksum worker is resolved against the module that loads it,
   // so it still loads when an app bundles the package from node_modules.

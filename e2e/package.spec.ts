@@ -87,3 +87,26 @@ test('an app that installed the packed tarball hashes in its worker and uploads 
   await expect(stored).toHaveAttribute('data-checksum', file.sha256, { timeout: 60_000 });
   expect(workers.some((url) => /checksum/.test(url))).toBe(true);
 });
+
+test('the installed package downloads into an OPFS file through its writer worker, served as a file', async ({
+  page,
+}) => {
+  const workers: string[] = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(`http://127.0.0.1:${consumerPort}/?store=${encodeURIComponent(storeUrl)}`);
+  const file = makeFile('consumer-download.bin', 2 * 1024 * 1024 + 3);
+  await page.locator('input[type=file]').first().setInputFiles(file.path);
+  const stored = page.getByTestId('stored');
+  await expect(stored).toHaveAttribute('data-checksum', file.sha256, { timeout: 60_000 });
+  const key = await stored.getAttribute('data-key');
+  const checksum = await page.evaluate(async (key) => {
+    const { backend, computeChecksum, createObjectStore } = window.objectdrop;
+    const root = await navigator.storage.getDirectory();
+    const handle = await root.getFileHandle('consumer-download.bin', { create: true });
+    await createObjectStore({ backend }).download(key!, { to: handle, segmentSize: 512 * 1024 }).done;
+    return computeChecksum(await handle.getFile(), 'SHA256');
+  }, key);
+  expect(checksum).toBe(file.sha256);
+  // A `data:` worker (what the app's Vite made of the small worker file before) has no OPFS access.
+  expect(workers.filter((url) => /opfs-writer/.test(url))).toEqual([expect.stringMatching(/^http:/)]);
+});

@@ -1,5 +1,5 @@
 // A fresh app that depends on the packed objectdrop tarball, exactly as a user's would.
-import { computeChecksum, createHttpBackend } from 'objectdrop';
+import { computeChecksum, createHttpBackend, createObjectStore } from 'objectdrop';
 import { DropZone, ObjectStoreProvider, UploadList, useUpload } from 'objectdrop/react';
 import 'objectdrop/react/styles.css';
 import { createRoot } from 'react-dom/client';
@@ -27,10 +27,14 @@ function Stored() {
 
 declare global {
   interface Window {
-    objectdrop: { computeChecksum: typeof computeChecksum };
+    objectdrop: {
+      computeChecksum: typeof computeChecksum;
+      createObjectStore: typeof createObjectStore;
+      backend: typeof backend;
+    };
   }
 }
-window.objectdrop = { computeChecksum };
+window.objectdrop = { computeChecksum, createObjectStore, backend };
 
 createRoot(document.getElementById('root')!).render(
   <ObjectStoreProvider backend={backend}>
