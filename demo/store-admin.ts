@@ -1,20 +1,7 @@
 // The local store's fault-injection admin API (`objectdrop serve --admin`): development only.
+import type { FaultPatch, FaultSettings } from 'objectdrop';
 
-/** The store's fault settings, as `GET {store}/_admin/faults` returns them. */
-export interface FaultSettings {
-  latencyMs?: number;
-  dropUploadAfterBytes?: number;
-  dropDownloadAfterBytes?: number;
-  dropCount?: number;
-  errorRate?: number;
-  rateLimitRate?: number;
-  retryAfterSeconds?: number;
-  urlTtlSeconds?: number;
-  corruptDownload?: boolean;
-}
-
-/** A patch: `null` clears a field. */
-export type FaultPatch = { [K in keyof FaultSettings]?: FaultSettings[K] | null };
+export type { FaultPatch, FaultSettings };
 
 async function call(storeUrl: string, path: string, body?: unknown): Promise<FaultSettings> {
   const response = await fetch(`${storeUrl}/_admin/${path}`, {

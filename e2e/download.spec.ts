@@ -1,5 +1,14 @@
 import type { Page } from '@playwright/test';
-import { expect, expectNoViolations, fileCard, makeFile, openDemo, setFaults, test } from './helpers';
+import {
+  expect,
+  expectNoViolations,
+  fileCard,
+  makeFile,
+  openDemo,
+  setFaults,
+  storeApi,
+  test,
+} from './helpers';
 
 const MiB = 1024 * 1024;
 
@@ -99,4 +108,25 @@ test('a download whose bytes do not match the stored checksum fails with a clear
     return handle ? (await handle.getFile()).size : 0;
   });
   expect(saved).toBe(0);
+});
+
+test('a user downloads an object to a file in ranged segments, gets exactly its bytes, then deletes it', {
+  tag: '@any-store',
+}, async ({ page }) => {
+  const { file, stored } = await uploadOne(page, 'plain.bin', 3 * MiB + 77);
+  const ranges: string[] = [];
+  page.on('request', (request) => {
+    const range = request.headers().range;
+    if (request.method() === 'GET' && range) ranges.push(range);
+  });
+
+  await stored.getByRole('button', { name: 'Download plain.bin' }).click();
+  await expect(stored.locator('.od-download')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  expect(await savedFile(page, 'plain.bin')).toEqual({ size: file.bytes.length, sha256: file.sha256 });
+  expect(ranges.length).toBeGreaterThanOrEqual(Math.ceil(file.bytes.length / MiB));
+
+  const key = (await stored.locator('[data-field=key]').textContent()) ?? '';
+  await stored.getByRole('button', { name: 'Delete plain.bin' }).click();
+  await expect(page.getByTestId('missing-object').locator('[data-field=deleted]')).toBeVisible();
+  expect((await storeApi('metadata', { key })).status).toBe(404);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, test as base, expect, type Page } from '@playwright/test';
+import type { FaultPatch } from '../src/core/faults';
 
 export const storeUrl = `http://127.0.0.1:${process.env.E2E_STORE_PORT ?? '8797'}`;
 
@@ -57,17 +58,6 @@ export async function storeApi<T>(path: string, body: unknown): Promise<{ status
 }
 
 /** The store's fault settings; see src/server/faults.ts. `null` clears a field. */
-export interface FaultPatch {
-  latencyMs?: number | null;
-  dropUploadAfterBytes?: number | null;
-  dropDownloadAfterBytes?: number | null;
-  dropCount?: number | null;
-  errorRate?: number | null;
-  rateLimitRate?: number | null;
-  retryAfterSeconds?: number | null;
-  urlTtlSeconds?: number | null;
-  corruptDownload?: boolean | null;
-}
 
 async function admin(path: string, body: unknown): Promise<unknown> {
   const response = await fetch(`${storeUrl}/_admin/${path}`, {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { makeFile, storeApi } from './helpers';
 
-test('a user picks a file; it is hashed, uploaded with progress, stored intact, and its metadata is shown', async ({
-  page,
-}) => {
+test('a user picks a file; it is hashed, uploaded with progress, stored intact, and its metadata is shown', {
+  tag: '@any-store',
+}, async ({ page }) => {
   const file = makeFile('skeleton-4mib.bin', 4 * 1024 * 1024 + 123);
   await page.goto('/');
   await page.locator('input[type=file]').first().setInputFiles(file.path);

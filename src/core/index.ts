@@ -21,6 +21,7 @@ export {
 export type { EngineContext, Hasher, HashOptions } from './context';
 export * from './download';
 export { abortError, isObjectStoreError, ObjectStoreError, type ObjectStoreErrorCode } from './errors';
+export type { FaultPatch, FaultSettings } from './faults';
 export { errorFromResponse, parseRetryAfter } from './http-errors';
 export { defaultKeyFor } from './keys';
 export * from './limits';

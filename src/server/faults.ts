@@ -1,33 +1,5 @@
+import type { FaultPatch, FaultSettings } from '../core/faults';
 import { invalid } from './validate';
-
-/**
- * Failures the local store can inject, for tests and demos. All off by default. Set them with
- * `createLocalObjectStore({ faults })`, the CLI's flags, or at runtime with
- * `POST {base}/_admin/faults` (when the handler has `admin: true`).
- */
-export interface FaultSettings {
-  /** Delay before answering every API and data request, in ms. */
-  latencyMs?: number;
-  /** Reset the connection once a PUT body goes past this many bytes (nothing is stored). */
-  dropUploadAfterBytes?: number;
-  /** Send exactly this many bytes of a GET body, then close: the client sees a short body. */
-  dropDownloadAfterBytes?: number;
-  /** How many requests the drops hit before switching off. Default: unlimited. */
-  dropCount?: number;
-  /** Fraction (0..1) of API and data requests answered 503. */
-  errorRate?: number;
-  /** Fraction (0..1) of API and data requests answered 429 `TOO_MANY_REQUESTS`. */
-  rateLimitRate?: number;
-  /** `Retry-After` of injected 429s, in seconds. Default 1. */
-  retryAfterSeconds?: number;
-  /** New pre-signed URLs expire after this many seconds (instead of the 1-hour default). */
-  urlTtlSeconds?: number;
-  /** Flip one byte in every GET body (the headers still describe the real object). */
-  corruptDownload?: boolean;
-}
-
-/** A patch of `FaultSettings`; `null` clears a field. */
-export type FaultPatch = { [K in keyof FaultSettings]?: FaultSettings[K] | null };
 
 const NUMERIC = [
   'latencyMs',
@@ -102,3 +74,5 @@ export function createFaultController(initial: FaultSettings = {}, random = Math
   controller.set(initial);
   return controller;
 }
+
+export type { FaultPatch, FaultSettings };

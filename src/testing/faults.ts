@@ -1,31 +1,14 @@
 import { abortError, ObjectStoreError } from '../core/errors';
+import type { FaultSettings } from '../core/faults';
 import { sleep } from '../core/retry';
 
 /**
- * Faults the in-memory store injects, named as the local object store's. All are off by default.
- * "Requests" are both API calls (`createUploadUrl`, `get`…) and the PUT/GET/HEAD of the URLs.
+ * Faults the in-memory store injects: the local object store's (`FaultSettings`), with two more.
+ * Its `corruptDownload` flips the byte at the middle of the object; `urlTtlSeconds` defaults to 3600.
  */
-export interface MemoryFaults {
-  /** Delay before every answer, and the pace of upload progress steps. Default `0` ms. */
-  latencyMs?: number;
+export interface MemoryFaults extends FaultSettings {
   /** Simulated bandwidth of PUT and GET bodies. Default unlimited. */
   bytesPerSecond?: number;
-  /** Drop the connection once a PUT has sent this many bytes (the transport rejects with `NETWORK`). */
-  dropUploadAfterBytes?: number;
-  /** Drop the connection once a GET body has delivered this many bytes (the stream errors with `NETWORK`). */
-  dropDownloadAfterBytes?: number;
-  /** How many drops happen before the drop faults stop firing. Default unlimited. */
-  dropCount?: number;
-  /** Fraction (0–1) of requests answered with a 503. */
-  errorRate?: number;
-  /** Fraction (0–1) of requests answered with a 429 `TOO_MANY_REQUESTS`. */
-  rateLimitRate?: number;
-  /** `Retry-After` of those 429s. Default `1` second. */
-  retryAfterSeconds?: number;
-  /** Lifetime of newly made pre-signed URLs. Default 3600 s, the seed's. */
-  urlTtlSeconds?: number;
-  /** Flip one byte (at the middle of the object) in every GET body, as a bad disk or proxy would. */
-  corruptDownload?: boolean;
   /** Flip one byte of every PUT body on arrival, so the PUT fails with `CHECKSUM_MISMATCH`. */
   corruptUpload?: boolean;
 }
