@@ -209,7 +209,6 @@ class DownloadTaskImpl implements DownloadTask {
     // Before any await: the save picker needs the click that started the download to still count.
     this.sinkOpening = openSink(options.to ?? 'blob', {
       fileName: options.fileName ?? key.split('/').pop() ?? key,
-      onSpareBuffer: (buffer) => this.recycle(buffer),
     });
     this.sinkOpening.catch(() => {});
     const { signal } = options;
@@ -366,7 +365,7 @@ class DownloadTaskImpl implements DownloadTask {
     }
     const sink = this.sink!;
     const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
-    if (!sink.positional) inOrder.push((chunk) => sink.write(chunk, 0));
+    if (!sink.positional) inOrder.push(async (chunk) => void (await sink.write(chunk, 0)));
     // A session may transfer the chunk's buffer to its worker, detaching it: every session but the last
     // gets a copy, and so does the last when the sink keeps the chunks it was given.
     this.verifiers.forEach(({ session }, index) => {
@@ -707,11 +706,11 @@ class DownloadTaskImpl implements DownloadTask {
       if (!signal.aborted) throw error;
       paused = error;
     }
-    // Without the in-order feed nothing else reads these bytes: the sink may take the buffer.
-    if (this.sink!.positional) await this.sink!.write(bytes, position, { transfer: !this.feed });
-    // A sink that copied the bytes is done with them (one that took the buffer hands it back itself).
-    if (this.feed) this.feed.insert(position, bytes);
-    else this.recycle(bytes.buffer);
+    // The sink may move the buffer to its worker: the bytes come back with it, for the feed or the pool.
+    let chunk = bytes;
+    if (this.sink!.positional) chunk = (await this.sink!.write(bytes, position, { transfer: true })) ?? bytes;
+    if (this.feed) this.feed.insert(position, chunk);
+    else this.recycle(chunk.buffer);
     segment.received += length;
     this.loaded += length;
     this.reportProgress();
