@@ -17,10 +17,7 @@ function createWorker(): Worker | undefined {
  * the caller then writes with `createWritable()`. Unlike that path, the file is written in place and
  * emptied on `abort`, so a failed download leaves an empty file rather than the old content.
  */
-export async function openOpfsSink(
-  handle: FileSystemFileHandle,
-  onSpareBuffer: (buffer: ArrayBuffer) => void,
-): Promise<DownloadSink | undefined> {
+export async function openOpfsSink(handle: FileSystemFileHandle): Promise<DownloadSink | undefined> {
   let worker: Worker | undefined;
   try {
     worker = createWorker();
@@ -73,7 +70,8 @@ export async function openOpfsSink(
   return {
     positional: true,
     async write(chunk, position, options) {
-      // The buffer moves to the worker when the caller gives it up and the chunk spans all of it.
+      // The buffer moves to the worker and back when the caller allows it and the chunk spans all of it:
+      // a copy per write would leave a MiB of garbage each time, collected late.
       const whole =
         options?.transfer === true &&
         chunk.buffer instanceof ArrayBuffer &&
@@ -81,8 +79,9 @@ export async function openOpfsSink(
         chunk.byteLength === chunk.buffer.byteLength;
       const bytes = (whole ? chunk : chunk.slice()) as Uint8Array<ArrayBuffer>;
       try {
+        const length = bytes.byteLength;
         const reply = await call({ op: 'write', position, bytes }, [bytes.buffer]);
-        if (whole && reply.buffer) onSpareBuffer(reply.buffer);
+        return whole && reply.buffer ? new Uint8Array(reply.buffer, 0, length) : undefined;
       } catch (cause) {
         throw writeFailed(cause);
       }

@@ -8,8 +8,15 @@ export interface DownloadSink {
   readonly positional: boolean;
   /** Holds on to the chunks it is given (so nothing else may detach or refill their buffers). */
   readonly keepsChunks?: boolean;
-  /** `transfer`: the caller gives the chunk's buffer up; the sink may move it (and hand it back later). */
-  write(chunk: Uint8Array, position: number, options?: { transfer?: boolean }): Promise<void>;
+  /**
+   * `transfer`: the sink may move the chunk's buffer (to a worker) instead of copying it; it then resolves
+   * with the same bytes in the buffer it got back, once written. Otherwise it resolves `undefined`.
+   */
+  write(
+    chunk: Uint8Array,
+    position: number,
+    options?: { transfer?: boolean },
+  ): Promise<Uint8Array | undefined>;
   /** Forget what was written (a restart after the object changed). */
   reset(): Promise<void>;
   /** Commit: the bytes become visible as a whole. `contentType` is the object's, for a Blob's `type`. */
@@ -20,8 +27,6 @@ export interface DownloadSink {
 
 export interface SinkOptions {
   fileName: string;
-  /** Receives write buffers a sink is done with, to be filled again. */
-  onSpareBuffer?: (buffer: ArrayBuffer) => void;
 }
 
 function writeFailed(cause: unknown): ObjectStoreError {
@@ -40,6 +45,7 @@ export function createBlobSink(options: SinkOptions & { saveAs?: boolean }): Dow
     positional: false,
     async write(chunk) {
       parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
+      return undefined;
     },
     async reset() {
       parts = [];
@@ -91,9 +97,10 @@ export function createFileHandleSink(handle: FileSystemFileHandle): DownloadSink
   return {
     positional: true,
     write: (chunk, position) =>
-      guard(async () =>
-        (await open()).write({ type: 'write', position, data: chunk as Uint8Array<ArrayBuffer> }),
-      ),
+      guard(async () => {
+        await (await open()).write({ type: 'write', position, data: chunk as Uint8Array<ArrayBuffer> });
+        return undefined;
+      }),
     reset: () => guard(async () => (await open()).write({ type: 'truncate', size: 0 })),
     close: () =>
       guard(async () => {
@@ -133,6 +140,7 @@ export function createStreamSink(stream: WritableStream<Uint8Array>): DownloadSi
         throw writeFailed(cause);
       }
       written += chunk.byteLength;
+      return undefined;
     },
     async reset() {
       if (written > 0)
@@ -194,10 +202,7 @@ export function isWritableStream(target: unknown): target is WritableStream<Uint
 export function openSink(target: DownloadTarget, options: SinkOptions): Promise<DownloadSink> {
   if (target === 'blob') return Promise.resolve(createBlobSink(options));
   if (target === 'file') return openSaveTarget(options);
-  if (isFileHandle(target))
-    return openOpfsSink(target, options.onSpareBuffer ?? (() => {})).then(
-      (sink) => sink ?? createFileHandleSink(target),
-    );
+  if (isFileHandle(target)) return openOpfsSink(target).then((sink) => sink ?? createFileHandleSink(target));
   if (isWritableStream(target)) return Promise.resolve(createStreamSink(target));
   return Promise.reject(
     new ObjectStoreError(
