@@ -1,6 +1,7 @@
+import { bytesToBase64 } from '../checksum/encoding';
+import { createHasher } from '../checksum/hashers';
 import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../core/errors';
 import type { Transport, TransportRequest, TransportResponse } from '../core/transport/types';
-import { createHasher, digestBase64 } from './checksum';
 import type { FaultState } from './faults';
 import type { Grant, MemoryStoreCore } from './memory-store';
 
@@ -97,7 +98,7 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
     if (size === 0) request.onUploadProgress?.(0, 0);
     // The server's answer comes a round trip after the last byte left: the client's "finalizing".
     await faults.latency(request.signal);
-    if (corrupt || digestBase64(hasher) !== upload.checksum)
+    if (corrupt || bytesToBase64(hasher.digest()) !== upload.checksum)
       throw fail(
         'CHECKSUM_MISMATCH',
         400,
