@@ -100,6 +100,9 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.{ts,tsx}'],
+          // One file at a time: several files' large in-page Blobs at once (300 MiB hashing, 320 MiB
+          // downloads) overrun Chromium's blob storage, which then fails reads with NotReadableError.
+          fileParallelism: false,
           globalSetup: ['src/testing/vitest-global-setup.ts'],
           testTimeout: 60_000,
           browser: {
