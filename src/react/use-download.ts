@@ -1,9 +1,9 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { rememberTask, useObjectStoreContext } from './context';
+import { useCallback, useMemo } from 'react';
+import { rememberTask } from './context';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './engine-types';
 import { progressOf } from './format';
 import { isActive, isSettled } from './status';
-import { useDownloadTasks, useTaskSnapshots } from './use-tasks';
+import { useDownloadTasks, useTaskView } from './use-tasks';
 
 export interface UseDownloadOptions extends Omit<DownloadOptions, 'signal' | 'fileName'> {
   /** List only the downloads this hook started. Default `false`: every download of the provider's client. */
@@ -40,18 +40,12 @@ export function fileNameOf(key: string): string {
 }
 
 export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult {
-  const context = useObjectStoreContext();
   const { own = false, ...defaults } = options;
-  const allTasks = useDownloadTasks();
-  const [ownIds, setOwnIds] = useState<ReadonlySet<string>>(() => new Set());
-  const tasks = useMemo(
-    () => (own ? allTasks.filter((task) => ownIds.has(task.id)) : allTasks),
-    [own, allTasks, ownIds],
-  );
-  const snapshots = useTaskSnapshots(tasks);
-  // The latest defaults, read when a transfer starts, so callers may pass a fresh object each render.
-  const defaultsRef = useRef(defaults);
-  defaultsRef.current = defaults;
+  const { context, tasks, snapshots, defaultsRef, adopt, find, remove } = useTaskView<
+    DownloadTask,
+    DownloadSnapshot,
+    DownloadOptions
+  >(useDownloadTasks(), own, defaults);
 
   const items = useMemo(
     () =>
@@ -76,21 +70,12 @@ export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult
       const merged = { ...defaultsRef.current, ...perCall };
       const task = client.download(key, merged);
       rememberTask(context, task, { name: merged.fileName ?? fileNameOf(key), cdn: merged.cdn ?? false });
-      if (own) setOwnIds((ids) => new Set([...ids, task.id]));
+      adopt([task.id]);
       return task;
     },
-    [context, own],
+    [context, adopt, defaultsRef],
   );
 
-  const find = useCallback((id: string) => tasks.find((task) => task.id === id), [tasks]);
-  const remove = useCallback(
-    (id: string) => {
-      const task = find(id);
-      if (task && !isSettled(task.getSnapshot().status)) task.cancel();
-      context.removed.add([id]);
-    },
-    [find, context],
-  );
   const retry = useCallback(
     (id: string) => {
       const task = find(id);

@@ -1,6 +1,7 @@
-import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { useObjectStoreContext } from './context';
+import { type RefObject, useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { type ObjectStoreContextValue, useObjectStoreContext } from './context';
 import type { DownloadTask, UploadTask } from './engine-types';
+import { isSettled, type Status } from './status';
 
 interface Subscribable<S> {
   subscribe(listener: () => void): () => void;
@@ -75,4 +76,56 @@ export function useUploadTasks(): readonly UploadTask[] {
 export function useDownloadTasks(): readonly DownloadTask[] {
   const { client } = useObjectStoreContext();
   return useClientList(useCallback(() => client.downloads, [client]));
+}
+
+interface ListedTask<S> extends Subscribable<S> {
+  readonly id: string;
+  cancel(): void;
+}
+
+export interface TaskView<T, S, O> {
+  context: ObjectStoreContextValue;
+  /** The tasks listed: all of the client's, or with `own` only those this hook started. */
+  tasks: readonly T[];
+  snapshots: readonly S[];
+  /** The latest defaults, read when a transfer starts, so callers may pass a fresh object each render. */
+  defaultsRef: RefObject<O>;
+  /** Marks tasks this hook started (they are listed when `own` is set). */
+  adopt(ids: readonly string[]): void;
+  find(id: string): T | undefined;
+  /** Takes the task off the lists, canceling it first if it is still running. */
+  remove(id: string): void;
+}
+
+/** What `useUpload` and `useDownload` share: which tasks they list, their snapshots, lookup and removal. */
+export function useTaskView<T extends ListedTask<S>, S extends { status: Status }, O>(
+  allTasks: readonly T[],
+  own: boolean,
+  defaults: O,
+): TaskView<T, S, O> {
+  const context = useObjectStoreContext();
+  const [ownIds, setOwnIds] = useState<ReadonlySet<string>>(() => new Set());
+  const tasks = useMemo(
+    () => (own ? allTasks.filter((task) => ownIds.has(task.id)) : allTasks),
+    [own, allTasks, ownIds],
+  );
+  const snapshots = useTaskSnapshots(tasks);
+  const defaultsRef = useRef(defaults);
+  defaultsRef.current = defaults;
+  const adopt = useCallback(
+    (ids: readonly string[]) => {
+      if (own) setOwnIds((previous) => new Set([...previous, ...ids]));
+    },
+    [own],
+  );
+  const find = useCallback((id: string) => tasks.find((task) => task.id === id), [tasks]);
+  const remove = useCallback(
+    (id: string) => {
+      const task = find(id);
+      if (task && !isSettled(task.getSnapshot().status)) task.cancel();
+      context.removed.add([id]);
+    },
+    [find, context],
+  );
+  return { context, tasks, snapshots, defaultsRef, adopt, find, remove };
 }

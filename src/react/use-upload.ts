@@ -1,9 +1,9 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { describeUpload, type ObjectStoreContextValue, rememberTask, useObjectStoreContext } from './context';
+import { useCallback, useMemo } from 'react';
+import { describeUpload, type ObjectStoreContextValue, rememberTask } from './context';
 import type { UploadOptions, UploadSnapshot, UploadTask } from './engine-types';
 import { progressOf } from './format';
 import { isActive, isSettled } from './status';
-import { useTaskSnapshots, useUploadTasks } from './use-tasks';
+import { useTaskView, useUploadTasks } from './use-tasks';
 
 export interface UseUploadOptions extends Omit<UploadOptions, 'key' | 'signal'> {
   /** List only the uploads this hook started. Default `false`: every upload of the provider's client. */
@@ -69,18 +69,12 @@ export function startUploads(
 }
 
 export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
-  const context = useObjectStoreContext();
   const { own = false, ...defaults } = options;
-  const allTasks = useUploadTasks();
-  const [ownIds, setOwnIds] = useState<ReadonlySet<string>>(() => new Set());
-  const tasks = useMemo(
-    () => (own ? allTasks.filter((task) => ownIds.has(task.id)) : allTasks),
-    [own, allTasks, ownIds],
-  );
-  const snapshots = useTaskSnapshots(tasks);
-  // The latest defaults, read when a transfer starts, so callers may pass a fresh object each render.
-  const defaultsRef = useRef(defaults);
-  defaultsRef.current = defaults;
+  const { context, tasks, snapshots, defaultsRef, adopt, find, remove } = useTaskView<
+    UploadTask,
+    UploadSnapshot,
+    UploadOptions
+  >(useUploadTasks(), own, defaults);
 
   const items = useMemo(
     () =>
@@ -105,21 +99,12 @@ export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
   const upload = useCallback(
     (files: Blob | Iterable<Blob> | ArrayLike<Blob>, perFile?: PerFileUploadOptions) => {
       const started = startUploads(context, toFiles(files), defaultsRef.current, perFile);
-      if (own) setOwnIds((ids) => new Set([...ids, ...started.map((task) => task.id)]));
+      adopt(started.map((task) => task.id));
       return started;
     },
-    [context, own],
+    [context, adopt, defaultsRef],
   );
 
-  const find = useCallback((id: string) => tasks.find((task) => task.id === id), [tasks]);
-  const remove = useCallback(
-    (id: string) => {
-      const task = find(id);
-      if (task && !isSettled(task.getSnapshot().status)) task.cancel();
-      context.removed.add([id]);
-    },
-    [find, context],
-  );
   const clear = useCallback(() => {
     const finished = tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id);
     context.removed.add(finished);
