@@ -53,15 +53,21 @@ function isDigestBase64(value: string, type: ChecksumType): boolean {
 // A header value that can be handed back verbatim: visible ASCII and spaces, no CR/LF.
 const CONTENT_TYPE = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
 
-function optionalBoolean(record: Record<string, unknown>, field: string): boolean | undefined {
-  const value = record[field];
+export function parseContentType(value: unknown, field = 'contentType'): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !CONTENT_TYPE.test(value))
+    throw invalidRequest(field, 'must be a media type of printable ASCII, at most 255 characters.');
+  return value;
+}
+
+export function parseOptionalBoolean(value: unknown, field: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') throw invalidRequest(field, 'must be a boolean.');
   return value;
 }
 
-function optionalTtl(record: Record<string, unknown>, field: string, max?: number): number | undefined {
-  const value = record[field];
+/** Seconds, `0 < value ≤ max`; absent (`undefined`/`null`) gives `undefined`. */
+export function parseOptionalSeconds(value: unknown, field: string, max?: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw invalidRequest(field, 'must be a number of seconds greater than 0.');
@@ -81,20 +87,15 @@ export function parseUploadUrlBody(value: unknown): UploadUrlBody {
   const type = checksumType as ChecksumType;
   if (typeof checksum !== 'string' || !isDigestBase64(checksum, type))
     throw invalidRequest('checksum', `must be the base64 of the ${DIGEST_BYTES[type]}-byte ${type} digest.`);
-  if (
-    contentType !== undefined &&
-    contentType !== null &&
-    (typeof contentType !== 'string' || !CONTENT_TYPE.test(contentType))
-  )
-    throw invalidRequest('contentType', 'must be a media type of printable ASCII, at most 255 characters.');
+  const checkedType = parseContentType(contentType);
   const body: UploadUrlBody = { key, length, checksum, checksumType: checksumType as ChecksumType };
-  const ttlSeconds = optionalTtl(record, 'ttlSeconds');
-  const overwrite = optionalBoolean(record, 'overwrite');
-  const cdn = optionalBoolean(record, 'cdn');
+  const ttlSeconds = parseOptionalSeconds(record.ttlSeconds, 'ttlSeconds');
+  const overwrite = parseOptionalBoolean(record.overwrite, 'overwrite');
+  const cdn = parseOptionalBoolean(record.cdn, 'cdn');
   if (ttlSeconds !== undefined) body.ttlSeconds = ttlSeconds;
   if (overwrite !== undefined) body.overwrite = overwrite;
   if (cdn !== undefined) body.cdn = cdn;
-  if (typeof contentType === 'string') body.contentType = contentType;
+  if (checkedType !== undefined) body.contentType = checkedType;
   return body;
 }
 
@@ -102,7 +103,7 @@ export function parseUploadUrlBody(value: unknown): UploadUrlBody {
 export function parseBucketRequest(value: unknown): { key: string; cdn?: boolean } {
   const record = asRecord(value);
   const key = parseKey(record.key);
-  const cdn = optionalBoolean(record, 'cdn');
+  const cdn = parseOptionalBoolean(record.cdn, 'cdn');
   return cdn === undefined ? { key } : { key, cdn };
 }
 
@@ -110,6 +111,6 @@ export function parseBucketRequest(value: unknown): { key: string; cdn?: boolean
 export function parseCdnUrlRequest(value: unknown): { key: string; ttlSeconds?: number } {
   const record = asRecord(value);
   const key = parseKey(record.key);
-  const ttlSeconds = optionalTtl(record, 'ttlSeconds', MAX_CDN_TTL_SECONDS);
+  const ttlSeconds = parseOptionalSeconds(record.ttlSeconds, 'ttlSeconds', MAX_CDN_TTL_SECONDS);
   return ttlSeconds === undefined ? { key } : { key, ttlSeconds };
 }

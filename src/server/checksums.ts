@@ -102,11 +102,3 @@ export function checksumOf(type: ChecksumType, data: Uint8Array): string {
   hasher.update(data);
   return hasher.digest();
 }
-
-/** Decoded digest sizes: a declared checksum of another size can never match. */
-export const DIGEST_BYTES: Readonly<Record<ChecksumType, number>> = {
-  SHA1: 20,
-  SHA256: 32,
-  CRC32: 4,
-  CRC32C: 4,
-};
