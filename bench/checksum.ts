@@ -3,7 +3,7 @@
 // main-thread gaps and renderer memory. Prints ratios against the targets of issue 4.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,15 @@ import { CRC32C_POLYNOMIAL } from '../src/checksum/encoding';
 import { SUBTLE_MAX_BYTES } from '../src/checksum/hash-blob';
 import { referenceCrc } from '../src/checksum/testing/reference-crc';
 import { CHECKSUM_TYPES, type ChecksumType } from '../src/core/types';
+import { peakRssGrowth } from './renderer-memory';
 
 const MiB = 1024 * 1024;
 const BLOB_SIZE = 256 * MiB;
 const FILE_SIZE = 1024 * MiB;
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+/** Comma-separated sections to run (blob, small, file); all by default. */
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const runs = (section: 'blob' | 'small' | 'file') => !ONLY || ONLY.includes(section);
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -69,32 +73,6 @@ async function medianMs(run: () => Promise<number>, reps = REPS): Promise<number
 }
 
 /** Renderer processes of our own browser (other Chromiums may be running on this machine). */
-async function rendererRssKiB(browserPid: number): Promise<number> {
-  const parents = new Map<number, number>();
-  const renderers: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    const pid = Number(entry);
-    if (!pid) continue;
-    try {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('--type=renderer')) renderers.push(pid);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const descends = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parents.get(p) ?? 0, hops++)
-      if (p === browserPid) return true;
-    return false;
-  };
-  let total = 0;
-  for (const pid of renderers.filter(descends)) {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  }
-  return total;
-}
 
 /** A 1 GiB file of random bytes, and Node's digests of it (node:crypto, zlib, the table CRC32C). */
 async function makeFile(dir: string): Promise<{ path: string; digests: Record<ChecksumType, string> }> {
@@ -155,116 +133,118 @@ async function main() {
     );
 
     let page = await openPage(browser, url);
-    await call(page, 'makeBlob', BLOB_SIZE);
-    console.log(
-      `\n256 MiB in-page Blob, MB/s: computeChecksum | hash-wasm in memory (worker) | subtle whole buffer (+read)`,
-    );
-    const readMs = await medianMs(() => call<number>(page, 'read'));
-    for (const type of CHECKSUM_TYPES) {
-      await call(page, 'compute', type); // warm-up: worker start, wasm compile
-      const crc = type.startsWith('CRC');
-      const rounds = await sideBySide(BLOB_SIZE, REPS, {
-        compute: () => call<number>(page, 'compute', type),
-        memory: () => call<number>(page, 'inMemory', type),
-        ...(crc ? { single: () => call<number>(page, 'compute', type, undefined, Infinity) } : {}),
-      } as Record<'compute' | 'memory' | 'single', () => Promise<number>>);
-      const compute = medianOf(rounds, (r) => r.compute);
-      const memory = medianOf(rounds, (r) => r.memory);
-      const computeRatio = medianOf(rounds, (r) => r.compute / r.memory);
-      let subtle = '';
-      if (crc) {
-        const single = medianOf(rounds, (r) => r.single);
-        subtle = ` | one worker, no split: ${fmt(single)} (${medianOf(rounds, (r) => r.single / r.memory).toFixed(2)})`;
-      } else {
-        const bare = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, false)));
-        const withRead = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, true)));
-        subtle = ` | ${fmt(bare)} (${fmt(withRead)})`;
-      }
-      const target = type.startsWith('SHA') ? 0.9 : 0.8;
+    if (runs('blob')) {
+      await call(page, 'makeBlob', BLOB_SIZE);
       console.log(
-        `  ${type.padEnd(7)} ${fmt(compute)} | ${fmt(memory)}${subtle}  → ratio ${ratio(computeRatio, 1, target)}`,
+        `\n256 MiB in-page Blob, MB/s: computeChecksum | hash-wasm in memory (worker) | subtle whole buffer (+read)`,
       );
+      const readMs = await medianMs(() => call<number>(page, 'read'));
+      for (const type of CHECKSUM_TYPES) {
+        await call(page, 'compute', type); // warm-up: worker start, wasm compile
+        const crc = type.startsWith('CRC');
+        const rounds = await sideBySide(BLOB_SIZE, REPS, {
+          compute: () => call<number>(page, 'compute', type),
+          memory: () => call<number>(page, 'inMemory', type),
+          ...(crc ? { single: () => call<number>(page, 'compute', type, undefined, Infinity) } : {}),
+        } as Record<'compute' | 'memory' | 'single', () => Promise<number>>);
+        const compute = medianOf(rounds, (r) => r.compute);
+        const memory = medianOf(rounds, (r) => r.memory);
+        const computeRatio = medianOf(rounds, (r) => r.compute / r.memory);
+        let subtle = '';
+        if (crc) {
+          const single = medianOf(rounds, (r) => r.single);
+          subtle = ` | one worker, no split: ${fmt(single)} (${medianOf(rounds, (r) => r.single / r.memory).toFixed(2)})`;
+        } else {
+          const bare = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, false)));
+          const withRead = mbps(BLOB_SIZE, await medianMs(() => call<number>(page, 'subtle', type, true)));
+          subtle = ` | ${fmt(bare)} (${fmt(withRead)})`;
+        }
+        const target = type.startsWith('SHA') ? 0.9 : 0.8;
+        console.log(
+          `  ${type.padEnd(7)} ${fmt(compute)} | ${fmt(memory)}${subtle}  → ratio ${ratio(computeRatio, 1, target)}`,
+        );
+      }
+      console.log(`  read only, no hash (BYOB 4 MiB): ${fmt(mbps(BLOB_SIZE, readMs))}`);
+      await call(page, 'dropBlob');
     }
-    console.log(`  read only, no hash (BYOB 4 MiB): ${fmt(mbps(BLOB_SIZE, readMs))}`);
-    await call(page, 'dropBlob');
     await page.context().close();
 
     // Where subtle.digest (whole file, one call) beats streaming through hash-wasm, both in the pool worker.
-    page = await openPage(browser, url);
-    console.log(
-      `\nsubtle crossover, MB/s: hash-wasm streamed | subtle incl. read | computeChecksum default | ratio default/subtle`,
-    );
-    const smallRatios: number[] = [];
-    for (const size of [1, 4, 16, 32, 64].map((n) => n * MiB)) {
-      await call(page, 'makeBlob', size);
-      const reps = Math.max(REPS, Math.min(15, (64 * MiB) / size));
-      for (const type of ['SHA1', 'SHA256'] as const) {
-        await call(page, 'compute', type, 0);
-        const rounds = await sideBySide(size, reps, {
-          streamed: () => call<number>(page, 'compute', type, 0),
-          subtle: () => call<number>(page, 'compute', type, Infinity),
-          auto: () => call<number>(page, 'compute', type),
-        });
-        const [streamed, subtle, auto] = (['streamed', 'subtle', 'auto'] as const).map((k) =>
-          medianOf(rounds, (r) => r[k]),
+    if (runs('small')) {
+      page = await openPage(browser, url);
+      console.log(
+        `\nsubtle crossover, MB/s: hash-wasm streamed | subtle incl. read | computeChecksum default | ratio default/subtle`,
+      );
+      const smallRatios: number[] = [];
+      for (const size of [1, 4, 16, 32, 64].map((n) => n * MiB)) {
+        await call(page, 'makeBlob', size);
+        const reps = Math.max(REPS, Math.min(15, (64 * MiB) / size));
+        for (const type of ['SHA1', 'SHA256'] as const) {
+          await call(page, 'compute', type, 0);
+          const rounds = await sideBySide(size, reps, {
+            streamed: () => call<number>(page, 'compute', type, 0),
+            subtle: () => call<number>(page, 'compute', type, Infinity),
+            auto: () => call<number>(page, 'compute', type),
+          });
+          const [streamed, subtle, auto] = (['streamed', 'subtle', 'auto'] as const).map((k) =>
+            medianOf(rounds, (r) => r[k]),
+          );
+          const autoRatio = medianOf(rounds, (r) => r.auto / r.subtle).toFixed(2);
+          if (size <= SUBTLE_MAX_BYTES) smallRatios.push(Number(autoRatio));
+          const streamedRatio = medianOf(rounds, (r) => r.streamed / r.subtle).toFixed(2);
+          console.log(
+            `  ${String(size / MiB).padStart(3)} MiB ${type.padEnd(6)} ${fmt(streamed!)} | ${fmt(subtle!)} | ${fmt(auto!)} | ${autoRatio} (streamed/subtle ${streamedRatio})`,
+          );
+        }
+        await call(page, 'dropBlob');
+      }
+      const worstSmall = Math.min(...smallRatios);
+      console.log(
+        `  files ≤ ${SUBTLE_MAX_BYTES / MiB} MiB (the subtle path): lowest default/subtle ${ratio(worstSmall, 1, 0.8)}`,
+      );
+      await page.context().close();
+    }
+
+    if (runs('file')) {
+      console.log(
+        '\n1 GiB on-disk file (setInputFiles): digest vs Node, MB/s, longest 10 ms-timer gap, renderer RSS growth',
+      );
+      const file = await makeFile(dir);
+      page = await openPage(browser, url);
+      await page.setInputFiles('#file', file.path);
+      // Start the pool's workers before the baseline: their fixed start-up cost (a V8 isolate and the wasm
+      // module each, paid once per page) is not growth with the file's size.
+      await call(page, 'warmPool');
+      const idle = await call<{ longestGap: number; longTasks: number }>(page, 'idleGap', 3000);
+      let worstGap = 0;
+      let worstGrowth = 0;
+      for (const type of ['SHA256', 'CRC32C', 'SHA1', 'CRC32'] as const) {
+        const { result, growth: grewBytes } = await peakRssGrowth(
+          browserPid,
+          () =>
+            call<{ digest: string; ms: number; longestGap: number; longTasks: number; size: number }>(
+              page,
+              'hashFile',
+              type,
+            ),
+          { before: () => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200))) },
         );
-        const autoRatio = medianOf(rounds, (r) => r.auto / r.subtle).toFixed(2);
-        if (size <= SUBTLE_MAX_BYTES) smallRatios.push(Number(autoRatio));
-        const streamedRatio = medianOf(rounds, (r) => r.streamed / r.subtle).toFixed(2);
+        const growth = grewBytes / MiB;
+        worstGap = Math.max(worstGap, result.longestGap);
+        worstGrowth = Math.max(worstGrowth, growth);
+        const same =
+          result.digest === file.digests[type] ? 'equals Node' : `DIFFERS from Node (${file.digests[type]})`;
         console.log(
-          `  ${String(size / MiB).padStart(3)} MiB ${type.padEnd(6)} ${fmt(streamed!)} | ${fmt(subtle!)} | ${fmt(auto!)} | ${autoRatio} (streamed/subtle ${streamedRatio})`,
+          `  ${type.padEnd(7)} ${same} · ${fmt(mbps(result.size, result.ms))} MB/s · gap ${result.longestGap.toFixed(1)} ms, ${result.longTasks} main-thread long tasks · RSS +${growth.toFixed(1)} MiB`,
         );
       }
-      await call(page, 'dropBlob');
-    }
-    const worstSmall = Math.min(...smallRatios);
-    console.log(
-      `  files ≤ ${SUBTLE_MAX_BYTES / MiB} MiB (the subtle path): lowest default/subtle ${ratio(worstSmall, 1, 0.8)}`,
-    );
-    await page.context().close();
-
-    console.log(
-      '\n1 GiB on-disk file (setInputFiles): digest vs Node, MB/s, longest 10 ms-timer gap, renderer RSS growth',
-    );
-    const file = await makeFile(dir);
-    page = await openPage(browser, url);
-    await page.setInputFiles('#file', file.path);
-    // Start the pool's workers before the baseline: their fixed start-up cost (a V8 isolate and the wasm
-    // module each, paid once per page) is not growth with the file's size.
-    await call(page, 'warmPool');
-    const idle = await call<{ longestGap: number; longTasks: number }>(page, 'idleGap', 3000);
-    let worstGap = 0;
-    let worstGrowth = 0;
-    for (const type of ['SHA256', 'CRC32C', 'SHA1', 'CRC32'] as const) {
-      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
-      const baseline = await rendererRssKiB(browserPid);
-      let peak = baseline;
-      const sampler = setInterval(async () => {
-        peak = Math.max(peak, await rendererRssKiB(browserPid));
-      }, 100);
-      const result = await call<{
-        digest: string;
-        ms: number;
-        longestGap: number;
-        longTasks: number;
-        size: number;
-      }>(page, 'hashFile', type);
-      clearInterval(sampler);
-      const growth = (peak - baseline) / 1024;
-      worstGap = Math.max(worstGap, result.longestGap);
-      worstGrowth = Math.max(worstGrowth, growth);
-      const same =
-        result.digest === file.digests[type] ? 'equals Node' : `DIFFERS from Node (${file.digests[type]})`;
       console.log(
-        `  ${type.padEnd(7)} ${same} · ${fmt(mbps(result.size, result.ms))} MB/s · gap ${result.longestGap.toFixed(1)} ms, ${result.longTasks} main-thread long tasks · RSS +${growth.toFixed(1)} MiB`,
+        `  longest gap ${worstGap.toFixed(1)} ms (target < 50: ${worstGap < 50 ? 'met' : 'MISSED'}); same timer, idle page: ${idle.longestGap.toFixed(1)} ms`,
+      );
+      console.log(
+        `  largest RSS growth ${worstGrowth.toFixed(1)} MiB (target < 32: ${worstGrowth < 32 ? 'met' : 'MISSED'})`,
       );
     }
-    console.log(
-      `  longest gap ${worstGap.toFixed(1)} ms (target < 50: ${worstGap < 50 ? 'met' : 'MISSED'}); same timer, idle page: ${idle.longestGap.toFixed(1)} ms`,
-    );
-    console.log(
-      `  largest RSS growth ${worstGrowth.toFixed(1)} MiB (target < 32: ${worstGrowth < 32 ? 'met' : 'MISSED'})`,
-    );
   } finally {
     await browser.close().catch(() => {});
     await browserServer.close();

@@ -13,6 +13,7 @@ declare global {
       key: string,
       options: { verify: boolean; dropAtHalf?: boolean },
     ): Promise<{ ms: number; loaded: number; fetched: number; fileSize: number }>;
+    opfsCeiling(baseUrl: string, key: string, size: number): Promise<{ ms: number }>;
     /** Provided by the Node side: arms a one-off connection drop at the store. */
     armDrop?: () => Promise<void>;
   }
@@ -31,6 +32,20 @@ window.rawFetch = async (baseUrl, key) => {
     bytes += value.byteLength;
   }
   return { ms: performance.now() - started, bytes };
+};
+
+window.opfsCeiling = async (baseUrl, key, size) => {
+  const presigned = await createHttpBackend({ baseUrl }).createDownloadUrl(key);
+  const worker = new Worker(new URL('./opfs-ceiling.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise<{ ms: number }>((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(event.message));
+      worker.postMessage({ url: presigned!.url, size, parallel: 4, name: `ceiling-${Date.now()}.bin` });
+    });
+  } finally {
+    worker.terminate();
+  }
 };
 
 window.toOpfs = async (baseUrl, key, options) => {

@@ -6,7 +6,7 @@
 // Env: BENCH_RUNS (3) alternating runs per scenario, medians compared; BENCH_BIG_MIB (1024) size of
 // (a); BENCH_ONLY=a|b one scenario.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
 import { startLocalObjectStore } from '../src/server';
+import { browserPidByMarker, peakRssGrowth } from './renderer-memory';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -37,37 +38,6 @@ async function writeBigFile(path: string, size: number): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/** Chromium renderer processes under the browser launched with `marker` on its command line. */
-async function rendererRss(marker: string): Promise<number> {
-  const procs: Array<{ pid: number; ppid: number; cmd: string; rss: number }> = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-      procs.push({ pid: Number(entry), ppid, cmd, rss });
-    } catch {
-      // The process ended while we read it.
-    }
-  }
-  const browser = procs.find((proc) => proc.cmd.includes(marker) && !proc.cmd.includes('--type='));
-  if (!browser) return 0;
-  const family = new Set([browser.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const proc of procs)
-      if (!family.has(proc.pid) && family.has(proc.ppid)) {
-        family.add(proc.pid);
-        grew = true;
-      }
-  }
-  return procs
-    .filter((proc) => family.has(proc.pid) && proc.cmd.includes('--type=renderer'))
-    .reduce((sum, proc) => sum + proc.rss, 0);
 }
 
 async function main() {
@@ -96,6 +66,7 @@ async function main() {
   const marker = `--objectdrop-bench=${process.pid}`;
   const launch = await chromiumLaunchOptions();
   const browser = await chromium.launch({ ...launch, args: [...launch.args, marker] });
+  const browserPid = await browserPidByMarker(marker);
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.error('page error:', error));
@@ -120,23 +91,16 @@ async function main() {
       baseline.push(b.hashMs + b.putMs);
       baselineGaps.push(b.longestGapMs);
       baselineLongTasks += b.longTasks;
-      const before = await rendererRss(marker);
-      let peak = before;
-      const sampler = setInterval(async () => {
-        peak = Math.max(peak, await rendererRss(marker));
-      }, 100);
-      const e = await page.evaluate(([url, key]) => window.bench.bigEndToEnd(url, key), [
-        base,
-        `e2e-${run}`,
-      ] as const);
-      clearInterval(sampler);
+      const { result: e, growth } = await peakRssGrowth(browserPid, () =>
+        page.evaluate(([url, key]) => window.bench.bigEndToEnd(url, key), [base, `e2e-${run}`] as const),
+      );
       endToEnd.push(e.ms);
       gaps.push(e.longestGapMs);
       longTasks += e.longTasks;
-      rssGrowth.push((peak - before) / MiB);
+      rssGrowth.push(growth / MiB);
       console.log(
         `  run ${run + 1}: hash ${b.hashMs.toFixed(0)} ms + PUT ${b.putMs.toFixed(0)} ms = ${(b.hashMs + b.putMs).toFixed(0)} ms (longest gap ${b.longestGapMs.toFixed(1)} ms, ${b.longTasks} long tasks); ` +
-          `objectdrop ${e.ms.toFixed(0)} ms; longest gap ${e.longestGapMs.toFixed(1)} ms, ${e.longTasks} long tasks; renderer RSS +${((peak - before) / MiB).toFixed(0)} MiB`,
+          `objectdrop ${e.ms.toFixed(0)} ms; longest gap ${e.longestGapMs.toFixed(1)} ms, ${e.longTasks} long tasks; renderer RSS +${(growth / MiB).toFixed(0)} MiB`,
       );
     }
 

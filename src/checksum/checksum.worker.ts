@@ -56,7 +56,11 @@ function startHash(message: Extract<ToWorker, { kind: 'hash' }>): void {
   );
 }
 
-function sessionStep(id: number, step: (hasher: Hasher) => Uint8Array | undefined): void {
+function sessionStep(
+  id: number,
+  step: (hasher: Hasher) => Uint8Array | undefined,
+  giveBack?: Uint8Array,
+): void {
   const job = jobs.get(id);
   if (!job?.hasher) return;
   const { hasher } = job;
@@ -65,6 +69,7 @@ function sessionStep(id: number, step: (hasher: Hasher) => Uint8Array | undefine
     try {
       const digest = step(await hasher);
       if (digest) finish(id, digest);
+      else if (giveBack) post({ kind: 'ack', id, chunk: giveBack }, [giveBack.buffer]);
       else post({ kind: 'ack', id });
     } catch (error) {
       fail(id, error);
@@ -85,10 +90,14 @@ scope.addEventListener('message', ({ data: message }) => {
       });
       return;
     case 'session-update':
-      sessionStep(message.id, (hasher) => {
-        hasher.update(message.chunk);
-        return undefined;
-      });
+      sessionStep(
+        message.id,
+        (hasher) => {
+          hasher.update(message.chunk);
+          return undefined;
+        },
+        message.chunk,
+      );
       return;
     case 'session-digest':
       sessionStep(message.id, (hasher) => hasher.digest());

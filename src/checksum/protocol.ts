@@ -19,7 +19,8 @@ export type ToWorker =
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'progress'; id: number; bytesRead: number; total: number }
-  | { kind: 'ack'; id: number }
+  /** An update was hashed; its bytes come back to be refilled (a MiB of garbage per update otherwise). */
+  | { kind: 'ack'; id: number; chunk?: Uint8Array }
   | { kind: 'done'; id: number; digest: Uint8Array }
   | { kind: 'aborted'; id: number }
   | { kind: 'error'; id: number; code?: string; message: string };

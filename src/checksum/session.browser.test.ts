@@ -13,7 +13,7 @@ describe('createChecksumSession in a worker', () => {
   for (const type of CHECKSUM_TYPES) {
     it(`${type}: equals Node's digest, parts transferred or copied`, async () => {
       const session = createChecksumSession(type);
-      const pending: Promise<void>[] = [];
+      const pending: Promise<Uint8Array>[] = [];
       for (const part of pseudoRandomParts(seedFor(size), size, 1 << 20)) {
         // A view into a larger buffer is copied; a whole buffer is transferred.
         pending.push(session.update(part.subarray(0, 77)));
@@ -33,6 +33,19 @@ describe('createChecksumSession in a worker', () => {
     const done = session.update(chunk);
     await done;
     expect(chunk.byteLength).toBe(0);
+    await session.digest();
+  });
+
+  it('hands the hashed bytes back in a buffer of their own, to be refilled', async () => {
+    const session = createChecksumSession('SHA1');
+    const chunk = new Uint8Array(4096).map((_, i) => i % 251);
+    const original = chunk.slice();
+    const back = await session.update(chunk);
+    expect(chunk.byteLength).toBe(0);
+    expect(back.byteOffset).toBe(0);
+    expect(back.buffer.byteLength).toBe(4096);
+    expect(back).toEqual(original);
+    back.fill(0);
     await session.digest();
   });
 

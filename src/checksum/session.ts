@@ -10,9 +10,11 @@ import { assertChecksumType } from './validate';
 export interface ChecksumSession {
   /**
    * Adds the next bytes. The chunk's buffer may be transferred to the worker (then it is detached
-   * here): do not reuse it. Resolves once the bytes are hashed; several updates may be in flight.
+   * here): do not reuse it. Resolves once the bytes are hashed, with the same bytes in a buffer the
+   * caller owns again (the one that came back from the worker, or the chunk itself), to be refilled
+   * rather than left to the collector. Several updates may be in flight; they are hashed in order.
    */
-  update(chunk: Uint8Array): Promise<void>;
+  update(chunk: Uint8Array): Promise<Uint8Array>;
   /** The checksum of everything fed, as `computeChecksum` gives it. Ends the session. */
   digest(): Promise<string>;
   /** Drops the session and frees its worker; pending calls reject with `ABORTED`. */
@@ -25,7 +27,7 @@ export interface ChecksumSessionOptions {
 }
 
 interface Pending {
-  resolve: (value: string | undefined) => void;
+  resolve: (value: string | Uint8Array | undefined) => void;
   reject: (error: unknown) => void;
 }
 
@@ -78,7 +80,7 @@ export function createChecksumSession(
         pool,
         pooled,
         (message) => {
-          if (message.kind === 'ack') pending.shift()?.resolve(undefined);
+          if (message.kind === 'ack') pending.shift()?.resolve(message.chunk);
           else if (message.kind === 'done') pending.shift()?.resolve(bytesToBase64(message.digest));
           else if (message.kind === 'aborted') failAll(abortError(signal?.reason));
           else if (message.kind === 'error') failAll(workerError(message));
@@ -99,7 +101,7 @@ export function createChecksumSession(
   const onAbort = () => abort();
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  function enqueue(send: () => void): Promise<string | undefined> {
+  function enqueue(send: () => void): Promise<string | Uint8Array | undefined> {
     return new Promise((resolve, reject) => {
       const entry = { resolve, reject };
       pending.push(entry);
@@ -135,9 +137,9 @@ export function createChecksumSession(
         else
           void local!.then((hasher) => {
             hasher.update(bytes);
-            pending.shift()?.resolve(undefined);
+            pending.shift()?.resolve(bytes);
           });
-      }).then(() => undefined);
+      }).then((back) => (back instanceof Uint8Array ? back : bytes));
     },
     digest() {
       if (state !== 'open') return refuse();
@@ -150,7 +152,7 @@ export function createChecksumSession(
             state = 'over';
             pending.shift()?.resolve(bytesToBase64(hasher.digest()));
           });
-      }).then((digest) => digest!);
+      }).then((digest) => digest as string);
     },
     abort,
   };

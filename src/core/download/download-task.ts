@@ -25,6 +25,8 @@ export const DEFAULT_PARALLEL = 4;
 const WRITE_SIZE = 1024 * 1024;
 /** Largest GET when `segmentSize` may grow (see `requestSize`). */
 const MAX_REQUEST_SIZE = 64 * 1024 * 1024;
+/** Updates a digest may have in flight: the worker hashes the next while the previous one's ack travels back. */
+const HASH_WINDOW = 4;
 const MAX_RESTARTS = 3;
 const STALL_TIMEOUT_MS = 30_000;
 
@@ -172,6 +174,8 @@ class DownloadTaskImpl implements DownloadTask {
   private wholeBody = false;
   private feed: OrderedFeed | undefined;
   private verifiers: Array<{ type: ChecksumType; session: ChecksumSession }> = [];
+  /** Digest updates not yet acknowledged, oldest first (at most HASH_WINDOW per verifier). */
+  private hashing: Promise<void>[] = [];
   private loaded = 0;
   private fetched = 0;
   /** Write buffers the feed is done with, refilled instead of allocating (see `openBodyReader`). */
@@ -313,6 +317,7 @@ class DownloadTaskImpl implements DownloadTask {
     await this.fetchAll(signal);
     const size = this.meta!.size;
     await this.feed?.consumedTo(size, signal);
+    await Promise.all(this.hashing.splice(0));
     if (this.verifiers.length > 0) {
       this.dispatch({ type: 'status', status: 'verifying' });
       const digests = await Promise.all(this.verifiers.map((v) => v.session.digest()));
@@ -356,12 +361,19 @@ class DownloadTaskImpl implements DownloadTask {
     // A session may transfer the chunk's buffer to its worker, detaching it: every session but the last
     // gets a copy, and so does the last when the sink keeps the chunks it was given.
     this.verifiers.forEach(({ session }, index) => {
-      const copy = index < this.verifiers.length - 1 || sink.keepsChunks === true;
-      inOrder.push((chunk) => session.update(copy ? chunk.slice() : chunk));
+      const last = index === this.verifiers.length - 1;
+      const copy = !last || sink.keepsChunks === true;
+      inOrder.push(async (chunk) => {
+        const hashed = session.update(copy ? chunk.slice() : chunk).then((back) => {
+          // With a positional sink the digest held the last reference: the buffer can be refilled.
+          if (last && sink.positional) this.recycle(back.buffer);
+        });
+        // Observed when it leaves the window or before the digest; not an unhandled rejection meanwhile.
+        hashed.catch(() => {});
+        this.hashing.push(hashed);
+        while (this.hashing.length > HASH_WINDOW * this.verifiers.length) await this.hashing.shift();
+      });
     });
-    // With a positional sink the feed holds the last reference: the buffer can be refilled after it.
-    // Only when something reads in order: without a feed, buffers go straight to the sink (moved, not copied).
-    if (sink.positional && inOrder.length > 0) inOrder.push(async (chunk) => this.recycle(chunk.buffer));
     this.feed =
       inOrder.length === 0
         ? undefined
@@ -393,6 +405,7 @@ class DownloadTaskImpl implements DownloadTask {
   private async forgetVersion(): Promise<void> {
     for (const { session } of this.verifiers) session.abort();
     this.verifiers = [];
+    this.hashing = [];
     this.meta = undefined;
     this.url = undefined;
     this.etag = undefined;

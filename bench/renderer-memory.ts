@@ -1,0 +1,83 @@
+// Renderer memory for the benchmarks, from /proc (Linux only). The renderers are found once, before a
+// run; while it runs only their status files are read, one sample at a time, so the sampler itself
+// barely competes with the page for the CPU (scanning all of /proc every 100 ms, overlapping, did).
+import { readdir, readFile } from 'node:fs/promises';
+
+const MiB = 1024 * 1024;
+
+async function processes(): Promise<Array<{ pid: number; ppid: number; cmd: string }>> {
+  const found: Array<{ pid: number; ppid: number; cmd: string }> = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      found.push({ pid: Number(entry), ppid, cmd });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** The browser process: the one launched with `marker` on its command line, not one of its children. */
+export async function browserPidByMarker(marker: string): Promise<number | undefined> {
+  return (await processes()).find((p) => p.cmd.includes(marker) && !p.cmd.includes('--type='))?.pid;
+}
+
+/** Renderer processes descending from `browserPid`. */
+export async function rendererPids(browserPid: number): Promise<number[]> {
+  const all = await processes();
+  const family = new Set([browserPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all)
+      if (!family.has(p.pid) && family.has(p.ppid)) {
+        family.add(p.pid);
+        grew = true;
+      }
+  }
+  return all.filter((p) => family.has(p.pid) && p.cmd.includes('--type=renderer')).map((p) => p.pid);
+}
+
+/** Resident bytes of these processes (ended ones count 0). */
+export async function rssOf(pids: number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  }
+  return total;
+}
+
+/**
+ * Runs `run` while sampling the renderers' RSS every `everyMs`, and gives the peak growth over the
+ * RSS just before it. `before` runs first (a collection, a pause) so earlier garbage does not count.
+ */
+export async function peakRssGrowth<T>(
+  browserPid: number | undefined,
+  run: () => Promise<T>,
+  options: { everyMs?: number; before?: () => Promise<unknown> } = {},
+): Promise<{ result: T; growth: number }> {
+  if (browserPid === undefined) return { result: await run(), growth: Number.NaN };
+  await options.before?.();
+  const pids = await rendererPids(browserPid);
+  const base = await rssOf(pids);
+  let peak = base;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      peak = Math.max(peak, await rssOf(pids));
+      await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 100));
+    }
+  })();
+  try {
+    return { result: await run(), growth: peak - base };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
+
+export const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
