@@ -105,13 +105,39 @@ function reference(job: UploadJob, stored: ObjectReference): ObjectReference {
   return { ...stored, checksumType: stored.checksumType ?? job.request.checksumType };
 }
 
-/** One PUT of the whole file; a non-2xx answer becomes the store's error. */
+/**
+ * The stored object as the PUT's answer describes it, when the answer is one (the local store and
+ * `createObjectStoreHandler` send the ObjectReference as JSON; S3 sends an empty body). Anything else,
+ * including a reference to another key, is no answer: the upload is then confirmed by `get`.
+ */
+function answeredReference(
+  job: UploadJob,
+  text: string,
+  contentType: string | null,
+): ObjectReference | undefined {
+  if (!contentType?.includes('json') || text.length === 0 || text.length > 4096) return undefined;
+  try {
+    const parsed = JSON.parse(text) as Partial<ObjectReference> | null;
+    if (
+      parsed &&
+      parsed.key === job.request.key &&
+      typeof parsed.size === 'number' &&
+      typeof parsed.checksum === 'string'
+    )
+      return parsed as ObjectReference;
+  } catch {
+    // Not JSON after all.
+  }
+  return undefined;
+}
+
+/** One PUT of the whole file; a non-2xx answer becomes the store's error. Resolves with the answer's reference, if any. */
 async function put(
   job: UploadJob,
   context: EngineContext,
   url: IssuedUrl,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<ObjectReference | undefined> {
   // Presigning just now may have taken long enough for a 429 elsewhere to shut the gate.
   await context.gate.wait(signal);
   const meter = createSpeedMeter();
@@ -126,16 +152,21 @@ async function put(
     onUploadProgress: (loaded) =>
       job.dispatch({ type: 'progress', loaded, bytesPerSecond: meter.sample(loaded, context.now()) }),
   });
-  if (response.status >= 200 && response.status < 300) return;
   const text = await response.text().catch(() => '');
+  if (response.status >= 200 && response.status < 300)
+    return answeredReference(job, text, response.headers.get('content-type'));
   throw errorFromResponse(response.status, text, response.headers, 'PUT');
 }
 
-async function transfer(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<void> {
-  await withRetry(
+async function transfer(
+  job: UploadJob,
+  context: EngineContext,
+  signal: AbortSignal,
+): Promise<ObjectReference | undefined> {
+  return await withRetry(
     async () => {
       if (!isFresh(context, job.url)) job.url = await presign(job, context, signal);
-      await put(job, context, job.url, signal);
+      return await put(job, context, job.url, signal);
     },
     {
       retry: context.retry,
@@ -153,9 +184,12 @@ async function transfer(job: UploadJob, context: EngineContext, signal: AbortSig
 }
 
 /**
- * hash → (skip if unchanged) → presign → wait for a transfer slot → PUT → confirm by `get`.
+ * hash → (skip if unchanged) → presign → wait for a transfer slot → PUT → confirm.
  * Hashing and presigning of queued files overlap the transfers of earlier ones; the transfer
- * slot is held only for the PUT. Rejects with `ABORTED` when `signal` fires, wherever it is.
+ * slot is held only for the PUT. The stored size and checksum are checked against ours either from
+ * the PUT's answer, when the store answers with the object's reference (one request less per file:
+ * 200 files of 1 MiB spent a third of their requests on `get`), or else by `get`.
+ * Rejects with `ABORTED` when `signal` fires, wherever it is.
  */
 export async function runUpload(
   job: UploadJob,
@@ -175,14 +209,15 @@ export async function runUpload(
     if (!slots.transfer.free) job.dispatch({ type: 'queued' });
     const releaseTransfer = await slots.transfer.acquire(signal);
     releasePrepare();
+    let answered: ObjectReference | undefined;
     try {
-      await transfer(job, context, signal);
+      answered = await transfer(job, context, signal);
     } finally {
       releaseTransfer();
     }
     job.url = undefined;
     job.dispatch({ type: 'finalizing' });
-    const stored = await getStored(job, context, signal, 'Confirming the upload');
+    const stored = answered ?? (await getStored(job, context, signal, 'Confirming the upload'));
     if (!stored)
       throw new ObjectStoreError(
         'NOT_FOUND',

@@ -63,6 +63,50 @@ describe('an upload', () => {
     expect(task.getSnapshot().status).toBe('failed');
   });
 
+  it("confirms from the PUT's answer when it is the stored object's reference: no `get`", async () => {
+    const { client, fake, serve } = createHarness();
+    serve((request) => {
+      const stored = { key: 'k', checksum: sha256('abc'), size: 3, currentVersion: 'v7' };
+      request.respond(200, JSON.stringify(stored), { 'content-type': 'application/json' });
+      return true;
+    });
+    const object = await client.upload(fileOf('abc'), { key: 'k' }).done;
+    expect(object).toMatchObject({ key: 'k', size: 3, currentVersion: 'v7', checksumType: 'SHA256' });
+    expect(fake.calls.filter((call) => call.method === 'get')).toEqual([]);
+  });
+
+  it("fails with CHECKSUM_MISMATCH when the PUT's answer describes other bytes", async () => {
+    const { client, fake, serve } = createHarness();
+    serve((request) => {
+      const stored = { key: 'k', checksum: sha256('abd'), size: 3 };
+      request.respond(200, JSON.stringify(stored), { 'content-type': 'application/json' });
+      return true;
+    });
+    const task = client.upload(fileOf('abc'), { key: 'k' });
+    await expect(task.done).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', retryable: false });
+    expect(fake.calls.filter((call) => call.method === 'get')).toEqual([]);
+  });
+
+  it('confirms by `get` when the PUT answers with something else than this object', async () => {
+    for (const [body, type] of [
+      ['', 'application/json'],
+      ['{"key":"other","checksum":"x","size":3}', 'application/json'],
+      ['<ok/>', 'application/xml'],
+      ['{not json', 'application/json'],
+    ] as const) {
+      const { client, fake, serve, stop } = createHarness();
+      serve((request) => {
+        if (request.method !== 'PUT') return false;
+        fake.objects.set('k', { key: 'k', checksum: sha256('abc'), size: 3 });
+        request.respond(200, body, { 'content-type': type });
+        return true;
+      });
+      await expect(client.upload(fileOf('abc'), { key: 'k' }).done).resolves.toMatchObject({ key: 'k' });
+      expect(fake.calls.filter((call) => call.method === 'get')).toEqual([{ method: 'get', key: 'k' }]);
+      stop();
+    }
+  });
+
   it('makes a new immutable snapshot on every change and leaves old ones untouched', async () => {
     const { client, serve } = createHarness();
     serve();
