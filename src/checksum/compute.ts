@@ -8,7 +8,7 @@ import type { FromWorker } from './protocol';
 import { assertBlob, assertChecksumType } from './validate';
 
 export interface ComputeChecksumOptions {
-  /** Stops reading within one chunk (4 MiB); the promise rejects with `ObjectStoreError` code `ABORTED`. */
+  /** Stops reading within one chunk (2 MiB); the promise rejects with `ObjectStoreError` code `ABORTED`. */
   signal?: AbortSignal;
   /** Called after each chunk with the bytes hashed so far. */
   onProgress?: (bytesRead: number, total: number) => void;
@@ -35,7 +35,7 @@ export function workerError(message: Extract<FromWorker, { kind: 'error' }>): Ob
 /**
  * The checksum of a Blob or File as the store wants it: base64 of the raw digest (CRC32 and CRC32C as
  * 4 big-endian bytes, like S3's `x-amz-checksum-crc32(c)`). Hashes in a pooled Web Worker, reading
- * the blob in 4 MiB chunks, so neither the page nor memory suffers on large files. Where no worker can
+ * the blob in 2 MiB chunks, so neither the page nor memory suffers on large files. Where no worker can
  * run (Node, SSR, jsdom, a CSP that blocks it) it hashes on the calling thread with the same result.
  */
 /** The no-worker path (Node, SSR, jsdom, a blocked worker): hash-wasm loads only when it is taken. */
