@@ -76,6 +76,10 @@ async function main() {
     if (only !== 'b') await page.setInputFiles('#file', bigPath);
     const base = store.url;
 
+    // Both sides once on a small file first: the page's first upload loads the engine's modules (one by
+    // one from Vite's dev server here; one chunk in a built app), starts the workers and compiles the wasm.
+    await page.evaluate((url) => window.bench.warmUp(url), base);
+
     // (a) + (c)
     const endToEnd: number[] = [];
     const baseline: number[] = [];

@@ -80,6 +80,16 @@ function makeSmallFiles(count: number, size: number): void {
 }
 
 export const bench = {
+  /** One small upload through objectdrop and one raw PUT, untimed. */
+  async warmUp(baseUrl: string) {
+    const client = createObjectStore({ backend: backendOf(baseUrl) });
+    const blob = new Blob([crypto.getRandomValues(new Uint8Array(1024))]);
+    await client.upload(blob, { key: 'warm-up/objectdrop' }).done;
+    await client.delete('warm-up/objectdrop');
+    const backend = backendOf(baseUrl);
+    await rawPut(await presign(backend, 'warm-up/raw', blob, await computeChecksum(blob, 'SHA256')), blob);
+    await backend.delete('warm-up/raw');
+  },
   /** (a) objectdrop end to end: hash in workers → presign → XHR PUT → confirm. */
   async bigEndToEnd(baseUrl: string, key: string) {
     const client = createObjectStore({ backend: backendOf(baseUrl) });
