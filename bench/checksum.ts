@@ -11,6 +11,7 @@ import { crc32 } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
+import { CHUNK_SIZE } from '../src/checksum/blob-reader';
 import { crcToBase64 } from '../src/checksum/crc-combine';
 import { CRC32C_POLYNOMIAL } from '../src/checksum/encoding';
 import { SUBTLE_MAX_BYTES } from '../src/checksum/hash-blob';
@@ -164,7 +165,7 @@ async function main() {
           `  ${type.padEnd(7)} ${fmt(compute)} | ${fmt(memory)}${subtle}  → ratio ${ratio(computeRatio, 1, target)}`,
         );
       }
-      console.log(`  read only, no hash (BYOB 4 MiB): ${fmt(mbps(BLOB_SIZE, readMs))}`);
+      console.log(`  read only, no hash (BYOB ${CHUNK_SIZE / MiB} MiB): ${fmt(mbps(BLOB_SIZE, readMs))}`);
       await call(page, 'dropBlob');
     }
     await page.context().close();
