@@ -23,11 +23,14 @@ export function createTaskList<
   let entries: Array<{ task: Task; unsubscribe: () => void }> = [];
   let tasks: readonly Task[] = [];
   let snapshot: readonly Snapshot[] = [];
+  // Rebuilt when read after a change, not on every change: 200 uploads send thousands of progress
+  // events, and rebuilding a 200-entry array for each one is work nobody may be reading.
+  let stale = false;
   const listeners = new Set<() => void>();
 
   function changed(): void {
-    snapshot = entries.map((entry) => entry.task.getSnapshot());
-    for (const listener of [...listeners]) listener();
+    stale = true;
+    if (listeners.size > 0) for (const listener of [...listeners]) listener();
   }
 
   return {
@@ -53,6 +56,12 @@ export function createTaskList<
         listeners.delete(listener);
       };
     },
-    getSnapshot: () => snapshot,
+    getSnapshot() {
+      if (stale) {
+        snapshot = entries.map((entry) => entry.task.getSnapshot());
+        stale = false;
+      }
+      return snapshot;
+    },
   };
 }
