@@ -1,5 +1,5 @@
 // Runs in the benchmarked page; bench/checksum.ts drives it through `window.bench`.
-import { computeChecksum, configureChecksums } from '../src/checksum';
+import { computeChecksum } from '../src/checksum';
 import { pseudoRandomBlob } from '../src/checksum/testing/pseudo-random';
 import type { ChecksumType } from '../src/core/types';
 import type { BenchRequest } from './checksum-bench.worker';
@@ -25,7 +25,6 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 const bench = {
-  configure: (poolSize: number) => configureChecksums({ poolSize }),
   makeBlob(size: number) {
     blob = pseudoRandomBlob(0xbe7c4, size);
     return ask({ kind: 'load', blob });
