@@ -5,7 +5,7 @@ import { chromiumLaunchOptions } from './scripts/chromium.ts';
 // on ports of its own so it can run beside a developer's `npm start`.
 const storePort = process.env.E2E_STORE_PORT ?? '8797';
 const demoPort = process.env.E2E_DEMO_PORT ?? '5197';
-export const storeDir = '.cache/e2e-store';
+const storeDir = '.cache/e2e-store';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,7 +13,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: 'list',
   use: {
     baseURL: `http://127.0.0.1:${demoPort}/`,
     launchOptions: await chromiumLaunchOptions(),
@@ -33,5 +33,4 @@ export default defineConfig({
       STORE_FLAGS: `--cors-origin http://127.0.0.1:${process.env.E2E_CONSUMER_PORT ?? '5198'}`,
     },
   },
-  metadata: { storeUrl: `http://127.0.0.1:${storePort}` },
 });

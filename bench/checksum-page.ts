@@ -1,8 +1,9 @@
 // Runs in the benchmarked page; bench/checksum.ts drives it through `window.bench`.
-import { computeChecksum, configureChecksums } from '../src/checksum';
+import { computeChecksum } from '../src/checksum';
 import { pseudoRandomBlob } from '../src/checksum/testing/pseudo-random';
 import type { ChecksumType } from '../src/core/types';
 import type { BenchRequest } from './checksum-bench.worker';
+import { watchGaps } from './main-thread-gaps';
 
 let blob: Blob | undefined;
 let ceilings: Worker | undefined;
@@ -23,31 +24,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-/** The longest gap between ticks of a 10 ms timer, and the main thread's own long tasks (≥ 50 ms). */
-function watchGaps(): { stop(): { longestGap: number; longTasks: number } } {
-  let last = performance.now();
-  let longestGap = 0;
-  let longTasks = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longestGap = Math.max(longestGap, now - last);
-    last = now;
-  }, 10);
-  const observer = new PerformanceObserver((list) => {
-    longTasks += list.getEntries().length;
-  });
-  observer.observe({ type: 'longtask' });
-  return {
-    stop() {
-      clearInterval(timer);
-      observer.disconnect();
-      return { longestGap, longTasks };
-    },
-  };
-}
-
 const bench = {
-  configure: (poolSize: number) => configureChecksums({ poolSize }),
   makeBlob(size: number) {
     blob = pseudoRandomBlob(0xbe7c4, size);
     return ask({ kind: 'load', blob });

@@ -1,14 +1,13 @@
 // `npm run bench:checksum`: computeChecksum in headless Chromium against its ceilings, side by side in one
 // run (MB/s = 10^6 bytes/s, medians), the crossover of the `subtle` path, and a 1 GiB on-disk file's
 // main-thread gaps and renderer memory. Prints ratios against the targets of issue 4.
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
 import { CHUNK_SIZE } from '../src/checksum/blob-reader';
@@ -17,7 +16,9 @@ import { CRC32C_POLYNOMIAL } from '../src/checksum/encoding';
 import { SUBTLE_MAX_BYTES } from '../src/checksum/hash-blob';
 import { referenceCrc } from '../src/checksum/testing/reference-crc';
 import { CHECKSUM_TYPES, type ChecksumType } from '../src/core/types';
+import { writeRandomFile } from './fixture';
 import { peakRssGrowth } from './renderer-memory';
+import { mbps } from './stats';
 
 const MiB = 1024 * 1024;
 const BLOB_SIZE = 256 * MiB;
@@ -29,7 +30,6 @@ const runs = (section: 'blob' | 'small' | 'file') => !ONLY || ONLY.includes(sect
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const mbps = (bytes: number, ms: number) => bytes / 1e3 / ms;
 const fmt = (n: number) => n.toFixed(0).padStart(6);
 const ratio = (value: number, ceiling: number, target: number) =>
   `${(value / ceiling).toFixed(2)} (target ≥ ${target.toFixed(2)}: ${value / ceiling >= target ? 'met' : 'MISSED'})`;
@@ -73,25 +73,19 @@ async function medianMs(run: () => Promise<number>, reps = REPS): Promise<number
   return median(times);
 }
 
-/** Renderer processes of our own browser (other Chromiums may be running on this machine). */
-
 /** A 1 GiB file of random bytes, and Node's digests of it (node:crypto, zlib, the table CRC32C). */
 async function makeFile(dir: string): Promise<{ path: string; digests: Record<ChecksumType, string> }> {
   const path = join(dir, 'one-gib.bin');
-  const out = createWriteStream(path);
   const sha1 = createHash('sha1');
   const sha256 = createHash('sha256');
   let crc = 0;
   let crcc = 0;
-  for (let written = 0; written < FILE_SIZE; written += 16 * MiB) {
-    const part = randomBytes(16 * MiB);
+  await writeRandomFile(path, FILE_SIZE, (part) => {
     sha1.update(part);
     sha256.update(part);
     crc = crc32(part, crc);
     crcc = referenceCrc(CRC32C_POLYNOMIAL, part, crcc);
-    if (!out.write(part)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve) => out.end(() => resolve()));
+  });
   return {
     path,
     digests: {

@@ -4,7 +4,7 @@
 // downloads, bytes fetched twice after a drop at 50%, and one round in an incognito context.
 // Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3).
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
 import { createFaultController, startLocalObjectStore } from '../src/server';
+import { writeRandomFile } from './fixture';
 import { browserPidByMarker, mib, peakRssGrowth } from './renderer-memory';
+import { mbps, median } from './stats';
 
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
@@ -23,23 +25,10 @@ const SEGMENT = 8 * MiB;
 const KEY = 'bench/one-gib.bin';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
+/** The fixture's SHA-256, for the upload's checksum. */
 async function writeFixture(path: string): Promise<string> {
   const hash = createHash('sha256');
-  const out = createWriteStream(path);
-  const block = Buffer.alloc(4 * MiB);
-  let x = 0x2545f491;
-  for (let written = 0; written < SIZE; written += block.length) {
-    for (let i = 0; i < block.length; i += 4) {
-      x = (x * 1664525 + 1013904223) >>> 0;
-      block.writeUInt32LE(x, i);
-    }
-    const piece = block.subarray(0, Math.min(block.length, SIZE - written));
-    hash.update(piece);
-    if (!out.write(piece)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
+  await writeRandomFile(path, SIZE, (piece) => hash.update(piece));
   return hash.digest('base64');
 }
 
@@ -59,14 +48,6 @@ async function upload(baseUrl: string, path: string, checksum: string): Promise<
   } as RequestInit);
   if (!put.ok) throw new Error(`PUT: ${put.status} ${await put.text()}`);
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'objectdrop-bench-'));

@@ -10,7 +10,7 @@
  * loaded machine wall time swings with the neighbours, the CPU a server spends per byte does not.
  */
 import { execFile, fork } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { createServer, type RequestListener } from 'node:http';
@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createObjectStoreHandler } from '../src/server/http-handler';
 import { createLocalObjectStore } from '../src/server/local-store';
+import { writeRandomFile } from './fixture';
 
 const MiB = 1024 * 1024;
 const SIZE = 256 * MiB;
@@ -136,13 +137,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'objectdrop-bench-'));
   const fixture = join(work, 'fixture.bin');
   const hash = createHash('sha256');
-  const out = createWriteStream(fixture);
-  for (let written = 0; written < SIZE; written += 16 * MiB) {
-    const block = randomBytes(16 * MiB);
-    hash.update(block);
-    if (!out.write(block)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve) => out.end(() => resolve()));
+  await writeRandomFile(fixture, SIZE, (block) => hash.update(block));
   const checksum = hash.digest('base64');
   // tmpfs isolates the store's own cost from this VM's disk, which is slower than loopback.
   const memory = (await stat('/dev/shm').catch(() => undefined))?.isDirectory()

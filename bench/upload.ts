@@ -5,15 +5,16 @@
 //   (c) during (a): longest main-thread gap (< 50 ms) and renderer RSS growth (< 64 MiB)
 // Env: BENCH_RUNS (3) alternating runs per scenario, medians compared; BENCH_BIG_MIB (1024) size of
 // (a); BENCH_ONLY=a|b one scenario.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
+import { writeRandomFile } from './fixture';
 import { browserPidByMarker, peakRssGrowth } from './renderer-memory';
+import { mbps, median } from './stats';
 import { startStoreProcess } from './store-process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,30 +23,14 @@ const only = process.env.BENCH_ONLY; // 'a' or 'b' runs one scenario
 const bigSize = Number(process.env.BENCH_BIG_MIB ?? 1024) * 1024 * 1024;
 const MiB = 1024 * 1024;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const mbps = (bytes: number, ms: number) => `${(((bytes / ms) * 1000) / 1e6).toFixed(0)} MB/s`;
-
-async function writeBigFile(path: string, size: number): Promise<void> {
-  const chunk = randomBytes(16 * MiB);
-  const handle = await open(path, 'w');
-  try {
-    for (let written = 0; written < size; written += chunk.length)
-      await handle.write(chunk, 0, Math.min(chunk.length, size - written));
-  } finally {
-    await handle.close();
-  }
-}
+const mbpsText = (bytes: number, ms: number) => `${mbps(bytes, ms).toFixed(0)} MB/s`;
 
 async function main() {
   const work = await mkdtemp(join(tmpdir(), 'objectdrop-bench-upload-'));
   const bigPath = join(work, 'big.bin');
   if (only !== 'b') {
     console.log(`Writing a ${bigSize / MiB} MiB file to ${bigPath} …`);
-    await writeBigFile(bigPath, bigSize);
+    await writeRandomFile(bigPath, bigSize);
   }
   // The benchmark measures the client, not the store's per-installation rate limits.
   const store = await startStoreProcess(join(work, 'store'), [
@@ -148,11 +133,11 @@ async function main() {
     console.log('');
     if (endToEnd.length)
       console.log(
-        `(a) ${bigSize / MiB} MiB end to end ${mbps(bigSize, median(endToEnd))} vs hash + PUT alone ${mbps(bigSize, median(baseline))}: overhead ${(overhead * 100).toFixed(1)} % (target ≤ 10 %) ${overhead <= 0.1 ? 'PASS' : 'FAIL'}`,
+        `(a) ${bigSize / MiB} MiB end to end ${mbpsText(bigSize, median(endToEnd))} vs hash + PUT alone ${mbpsText(bigSize, median(baseline))}: overhead ${(overhead * 100).toFixed(1)} % (target ≤ 10 %) ${overhead <= 0.1 ? 'PASS' : 'FAIL'}`,
       );
     if (many.length)
       console.log(
-        `(b) 200 × 1 MiB at concurrency 4: ${mbps(200 * MiB, median(many))} vs raw XHR ${mbps(200 * MiB, median(raw))}: ratio ${throughput.toFixed(2)} (target ≥ 0.80) ${throughput >= 0.8 ? 'PASS' : 'FAIL'}` +
+        `(b) 200 × 1 MiB at concurrency 4: ${mbpsText(200 * MiB, median(many))} vs raw XHR ${mbpsText(200 * MiB, median(raw))}: ratio ${throughput.toFixed(2)} (target ≥ 0.80) ${throughput >= 0.8 ? 'PASS' : 'FAIL'}` +
           `\n    the raw PUTs' URLs and checksums are made before their clock starts; objectdrop with the checksums given (hashing untimed, presigning timed): ratio ${(median(raw) / median(prehashed)).toFixed(2)}`,
       );
     if (endToEnd.length)

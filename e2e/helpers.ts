@@ -57,8 +57,6 @@ export async function storeApi<T>(path: string, body: unknown): Promise<{ status
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-/** The store's fault settings; see src/server/faults.ts. `null` clears a field. */
-
 async function admin(path: string, body: unknown): Promise<unknown> {
   const response = await fetch(`${storeUrl}/_admin/${path}`, {
     method: 'POST',
@@ -69,6 +67,7 @@ async function admin(path: string, body: unknown): Promise<unknown> {
   return response.json();
 }
 
+/** The store's fault settings; see src/server/faults.ts. `null` clears a field. */
 export const getFaults = async (): Promise<FaultPatch> => (await fetch(`${storeUrl}/_admin/faults`)).json();
 export const setFaults = (patch: FaultPatch) => admin('faults', patch);
 /** Clears every fault and the store's rate-limit counters. */

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { makeFile, storeUrl } from './helpers';
 
 // Proves the package as a user gets it: packed, installed from the tarball into a fresh
@@ -74,30 +74,33 @@ test.afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('an app that installed the packed tarball hashes in its worker and uploads to the store', async ({
-  page,
-}) => {
+/** Opens the consumer app, noting the workers it starts, and uploads a new file of `size` bytes through it. */
+async function uploadInConsumerApp(page: Page, name: string, size: number) {
   const workers: string[] = [];
   page.on('worker', (worker) => workers.push(worker.url()));
   await page.goto(`http://127.0.0.1:${consumerPort}/?store=${encodeURIComponent(storeUrl)}`);
-
-  const file = makeFile('consumer.bin', 3 * 1024 * 1024 + 7);
+  const file = makeFile(name, size);
   await page.locator('input[type=file]').first().setInputFiles(file.path);
   const stored = page.getByTestId('stored');
   await expect(stored).toHaveAttribute('data-checksum', file.sha256, { timeout: 60_000 });
+  return { workers, file, stored };
+}
+
+test('an app that installed the packed tarball hashes in its worker and uploads to the store', async ({
+  page,
+}) => {
+  const { workers } = await uploadInConsumerApp(page, 'consumer.bin', 3 * 1024 * 1024 + 7);
   expect(workers.some((url) => /checksum/.test(url))).toBe(true);
 });
 
 test('the installed package downloads into an OPFS file through its writer worker, served as a file', async ({
   page,
 }) => {
-  const workers: string[] = [];
-  page.on('worker', (worker) => workers.push(worker.url()));
-  await page.goto(`http://127.0.0.1:${consumerPort}/?store=${encodeURIComponent(storeUrl)}`);
-  const file = makeFile('consumer-download.bin', 2 * 1024 * 1024 + 3);
-  await page.locator('input[type=file]').first().setInputFiles(file.path);
-  const stored = page.getByTestId('stored');
-  await expect(stored).toHaveAttribute('data-checksum', file.sha256, { timeout: 60_000 });
+  const { workers, file, stored } = await uploadInConsumerApp(
+    page,
+    'consumer-download.bin',
+    2 * 1024 * 1024 + 3,
+  );
   const key = await stored.getAttribute('data-key');
   const checksum = await page.evaluate(async (key) => {
     const { backend, computeChecksum, createObjectStore } = window.objectdrop;

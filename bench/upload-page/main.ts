@@ -2,6 +2,7 @@
 // returns milliseconds; the Node side (bench/upload.ts) alternates them and prints ratios.
 import { computeChecksum } from '../../src/checksum';
 import { createHttpBackend, createObjectStore, type ObjectStoreBackend } from '../../src/core';
+import { watchGaps } from '../main-thread-gaps';
 
 const CONCURRENCY = 4;
 
@@ -15,32 +16,18 @@ function chosenFile(): File {
   return file;
 }
 
-/**
- * While `work` runs: the longest gap between 10 ms ticks (how long the main thread could not
- * answer; on a loaded machine that includes time the renderer was not scheduled at all), and
- * the main thread's own long tasks (≥ 50 ms), which only code on it causes.
- */
+/** `work`'s result, and the main-thread meter's figures while it ran. */
 async function withLongestGap<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; longestGapMs: number; longTasks: number }> {
-  let last = performance.now();
-  let longest = 0;
-  let longTasks = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 10);
-  const observer = new PerformanceObserver((list) => {
-    longTasks += list.getEntries().length;
-  });
-  observer.observe({ type: 'longtask' });
+  const gaps = watchGaps();
   try {
     const result = await work();
-    return { result, longestGapMs: longest, longTasks };
-  } finally {
-    clearInterval(timer);
-    observer.disconnect();
+    const { longestGap, longTasks } = gaps.stop();
+    return { result, longestGapMs: longestGap, longTasks };
+  } catch (error) {
+    gaps.stop();
+    throw error;
   }
 }
 
