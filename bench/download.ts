@@ -147,6 +147,12 @@ async function main(): Promise<void> {
       }
     }
 
+    // Fewer lanes, less of Chromium's buffering on the page's thread (docs/download.md): one round.
+    const { result: single, growth: singleGrowth } = await watch(() =>
+      page.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: false, parallel: 1 }), [store.url, KEY]),
+    );
+    if (single.fileSize !== SIZE) throw new Error(`OPFS file (parallel 1) has ${single.fileSize} bytes`);
+
     const drop = await page.evaluate(
       ([u, k]) => window.toOpfs(u!, k!, { verify: true, dropAtHalf: true }),
       [store.url, KEY],
@@ -175,6 +181,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  for comparison:                  no-library OPFS ${mib(ceilingPeakGrowth)} · raw fetch ${mib(rawPeakGrowth)} (its default reader's 64 KiB chunks, collected late)`,
+    );
+    console.log(
+      `one round with parallel: 1, verify off: ${mbps(SIZE, single.ms).toFixed(0)} MB/s, renderer +${mib(singleGrowth)}`,
     );
     console.log(
       `drop at 50%: fetched ${drop.fetched} for ${SIZE} bytes → ${refetched} bytes re-fetched (target < ${SEGMENT}, one segment), verified OK`,
