@@ -1,5 +1,4 @@
 import { abortError, isObjectStoreError, ObjectStoreError } from '../core/errors';
-import { errorFromResponse } from '../core/http-errors';
 import type { Transport } from '../core/transport/types';
 import type {
   BucketOptions,
@@ -13,6 +12,7 @@ import type {
 import {
   compact,
   DEFAULT_FORGE_FUNCTION_KEYS,
+  errorFromData,
   type ForgeErrorData,
   type ForgeFunctionKeys,
 } from './forge-functions';
@@ -38,7 +38,7 @@ function fromErrorData(data: unknown, functionKey: string): ObjectStoreError {
   const status = typeof record.status === 'number' ? record.status : undefined;
   const message = typeof record.message === 'string' ? record.message : `${functionKey} failed.`;
   // Known codes keep their name; anything else is a BACKEND failure (retryable unless a 4xx says otherwise).
-  const mapped = errorFromResponse(status ?? 500, JSON.stringify({ code: record.code, message }));
+  const mapped = errorFromData(status, record.code, message);
   return new ObjectStoreError(mapped.code, mapped.message, {
     status,
     retryAfterSeconds: typeof record.retryAfterSeconds === 'number' ? record.retryAfterSeconds : undefined,

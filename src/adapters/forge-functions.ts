@@ -1,4 +1,5 @@
-import type { ObjectStoreErrorCode } from '../core/errors';
+import type { ObjectStoreError, ObjectStoreErrorCode } from '../core/errors';
+import { errorFromResponse } from '../core/http-errors';
 
 /** Names of the resolver functions the Forge backend invokes, one per backend method. */
 export interface ForgeFunctionKeys {
@@ -34,4 +35,12 @@ export type ForgeResolverResult<T> = { result: T | null } | { error: ForgeErrorD
 /** Drops `undefined` fields: they would cost payload bytes as `null` on some bridges. */
 export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+/**
+ * A failure that arrives as data (an SDK error's code, a resolver's `{ error }`) read as
+ * `errorFromResponse` reads a JSON error body: a known code is kept, any other is decided by the status.
+ */
+export function errorFromData(status: number | undefined, code: unknown, message: string): ObjectStoreError {
+  return errorFromResponse(status ?? 500, JSON.stringify({ code, message }));
 }

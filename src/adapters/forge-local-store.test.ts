@@ -7,24 +7,11 @@ import { createObjectStore } from '../core/client';
 import { nodeHasher } from '../core/test-support/fake-backend';
 import { createFetchTransport } from '../core/transport/fetch-transport';
 import { type RunningObjectStore, startLocalObjectStore } from '../server/start';
-import {
-  createForgeBackend,
-  type ForgeInvoke,
-  type ForgeResolverContext,
-  type ForgeResolverRequest,
-  registerObjectStoreResolvers,
-} from './forge';
+import { createForgeBackend, type ForgeResolverContext, registerObjectStoreResolvers } from './forge';
+import { bridgeTo, FakeResolver } from './test-support/fake-forge';
 
 // A Forge app end to end, minus Forge: the page's client → createForgeBackend → a bridge that
 // JSON-serialises both ways → the resolvers → the REAL local object store on 127.0.0.1.
-
-class FakeResolver {
-  readonly functions = new Map<string, (request: ForgeResolverRequest) => Promise<object>>();
-  define(functionKey: string, fn: (request: ForgeResolverRequest) => Promise<object>): this {
-    this.functions.set(functionKey, fn);
-    return this;
-  }
-}
 
 let running: RunningObjectStore;
 let dir: string;
@@ -48,13 +35,7 @@ function forgeApp(context: ForgeResolverContext) {
     store: running.store,
     authorize: (ctx, key) => key.startsWith(`${String(ctx.accountId)}/`),
   });
-  const invoke: ForgeInvoke = async (functionKey, payload) => {
-    const fn = resolver.functions.get(functionKey);
-    if (!fn) throw new Error(`Resolver has no definition for '${functionKey}'.`);
-    return JSON.parse(
-      JSON.stringify(await fn({ payload: JSON.parse(JSON.stringify(payload ?? {})), context })),
-    );
-  };
+  const { invoke } = bridgeTo(resolver, context);
   const backend = createForgeBackend({ invoke });
   const client = createObjectStore({
     backend,

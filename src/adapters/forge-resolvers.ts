@@ -1,5 +1,4 @@
 import { isObjectStoreError, ObjectStoreError } from '../core/errors';
-import { errorFromResponse } from '../core/http-errors';
 import {
   assertPayloadSize,
   parseBucketRequest,
@@ -10,6 +9,7 @@ import type { ObjectReference, PresignedUrlResponse, UploadUrlBody } from '../co
 import {
   compact,
   DEFAULT_FORGE_FUNCTION_KEYS,
+  errorFromData,
   type ForgeErrorData,
   type ForgeFunctionKeys,
   type ForgeResolverResult,
@@ -94,7 +94,7 @@ export function toForgeErrorData(error: unknown): ForgeErrorData {
   const message = typeof record.message === 'string' ? record.message : 'The object store call failed.';
   if (status === 429 || record.code === 'RATE_LIMIT_EXCEEDED')
     return { code: 'TOO_MANY_REQUESTS', message, status: 429 };
-  const mapped = errorFromResponse(status ?? 500, JSON.stringify({ code: record.code, message }));
+  const mapped = errorFromData(status, record.code, message);
   return compact({ code: mapped.code, message, status });
 }
 

@@ -1,38 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isObjectStoreError, type ObjectStoreError } from '../core/errors';
+import { rejection } from '../core/test-support/rejection';
 import type { UploadUrlBody } from '../core/types';
 import { createMemoryBackend } from '../testing/memory-backend';
 import {
   createForgeBackend,
-  type ForgeInvoke,
   type ForgeObjectStoreLike,
   type ForgeResolverContext,
-  type ForgeResolverRequest,
   registerObjectStoreResolvers,
 } from './forge';
-
-/** Stands in for `@forge/resolver`: keeps what `define` registers. */
-class FakeResolver {
-  readonly functions = new Map<string, (request: ForgeResolverRequest) => Promise<object>>();
-  define(functionKey: string, fn: (request: ForgeResolverRequest) => Promise<object>): this {
-    this.functions.set(functionKey, fn);
-    return this;
-  }
-}
-
-/** Stands in for `@forge/bridge`'s invoke: JSON both ways, an error for an unknown function, as Forge does. */
-function bridgeTo(resolver: FakeResolver, context: ForgeResolverContext = { accountId: 'alice' }) {
-  const calls: { functionKey: string; payload: unknown }[] = [];
-  const invoke: ForgeInvoke = async (functionKey, payload) => {
-    calls.push({ functionKey, payload });
-    const fn = resolver.functions.get(functionKey);
-    if (!fn) throw new Error(`Resolver has no definition for '${functionKey}'.`);
-    const answer = await fn({ payload: JSON.parse(JSON.stringify(payload ?? {})), context });
-    return JSON.parse(JSON.stringify(answer));
-  };
-  return { invoke, calls };
-}
+import { bridgeTo, FakeResolver } from './test-support/fake-forge';
 
 function setup(
   options: {
@@ -53,16 +30,6 @@ function setup(
 function bodyFor(key: string, bytes: Uint8Array, extra: Partial<UploadUrlBody> = {}): UploadUrlBody {
   const checksum = createHash('sha256').update(bytes).digest('base64');
   return { key, length: bytes.length, checksum, checksumType: 'SHA256', ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ObjectStoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isObjectStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('createForgeBackend + registerObjectStoreResolvers', () => {

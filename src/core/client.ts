@@ -16,7 +16,6 @@ import type {
   PresignedUrlResponse,
   UploadUrlBody,
 } from './types';
-import { createUploadList, type UploadList } from './upload/list';
 import { createSlots } from './upload/slots';
 import type { UploadSnapshot } from './upload/state';
 import { type UploadTask, UploadTaskImpl } from './upload/task';
@@ -125,7 +124,7 @@ const hashOnDemand: Hasher = (blob, type, hashOptions) =>
  * const client = createObjectStore({ backend: createHttpBackend({ baseUrl: '/files' }) });
  * const task = client.upload(file, { ttlSeconds: 86_400 });
  * task.subscribe(() => render(task.getSnapshot())); // status, loaded/total, bytesPerSecond, etaSeconds
- * const object = await task.done; // { key, checksum, size, … } confirmed by a `get` after the PUT
+ * const object = await task.done; // { key, checksum, size, … } checked against the store after the PUT
  * ```
  */
 export function createObjectStore(options: ObjectStoreClientOptions): ObjectStoreClient {
@@ -143,7 +142,7 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
   });
   const slots = { prepare: createSlots(concurrency), transfer: createSlots(concurrency) };
-  const list: UploadList = createUploadList();
+  const list = createTaskList<UploadTask, UploadSnapshot>();
   const downloads = createTaskList<DownloadTask, DownloadSnapshot>();
   const urlOf = (response: PresignedUrlResponse | undefined) => response?.url;
 

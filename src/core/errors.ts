@@ -1,18 +1,25 @@
+/**
+ * Codes a store (or the app's server) answers with, which the client keeps as they come. `FORBIDDEN`:
+ * the app's own authorization refused the operation (Forge resolvers' `authorize`, say).
+ */
+export const STORE_ERROR_CODES = [
+  'INVALID_REQUEST',
+  'SIGNATURE_INVALID',
+  'URL_EXPIRED',
+  'NOT_FOUND',
+  'OBJECT_EXISTS',
+  'PAYLOAD_TOO_LARGE',
+  'OBJECT_TOO_LARGE',
+  'CHECKSUM_MISMATCH',
+  'LENGTH_MISMATCH',
+  'TOO_MANY_REQUESTS',
+  'OBJECT_CHANGED',
+  'FORBIDDEN',
+] as const;
+
 /** Every code an `ObjectStoreError` can carry: the store's own, then the client's. */
 export type ObjectStoreErrorCode =
-  | 'INVALID_REQUEST'
-  | 'SIGNATURE_INVALID'
-  | 'URL_EXPIRED'
-  | 'NOT_FOUND'
-  | 'OBJECT_EXISTS'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'OBJECT_TOO_LARGE'
-  | 'CHECKSUM_MISMATCH'
-  | 'LENGTH_MISMATCH'
-  | 'TOO_MANY_REQUESTS'
-  | 'OBJECT_CHANGED'
-  /** The app's own authorization refused the operation (Forge resolvers' `authorize`, say). */
-  | 'FORBIDDEN'
+  | (typeof STORE_ERROR_CODES)[number]
   | 'NETWORK'
   | 'ABORTED'
   | 'TIMEOUT'

@@ -1,19 +1,6 @@
-import { ObjectStoreError, type ObjectStoreErrorCode } from './errors';
+import { ObjectStoreError, type ObjectStoreErrorCode, STORE_ERROR_CODES } from './errors';
 
-const KNOWN_CODES: ReadonlySet<string> = new Set<ObjectStoreErrorCode>([
-  'INVALID_REQUEST',
-  'SIGNATURE_INVALID',
-  'URL_EXPIRED',
-  'NOT_FOUND',
-  'OBJECT_EXISTS',
-  'PAYLOAD_TOO_LARGE',
-  'OBJECT_TOO_LARGE',
-  'CHECKSUM_MISMATCH',
-  'LENGTH_MISMATCH',
-  'TOO_MANY_REQUESTS',
-  'OBJECT_CHANGED',
-  'FORBIDDEN',
-]);
+const KNOWN_CODES: ReadonlySet<string> = new Set(STORE_ERROR_CODES);
 
 function codeForStatus(status: number): ObjectStoreErrorCode {
   if (status === 404) return 'NOT_FOUND';

@@ -1,3 +1,5 @@
+import type { ChecksumType } from './types';
+
 /** Limits of the Object Store contract (the seed), shared by the client and the local server. */
 export const MAX_OBJECT_SIZE = 1024 * 1024 * 1024;
 /** We read the seed's "1 kB" request payload as 1024 bytes of JSON. */
@@ -7,3 +9,12 @@ export const MAX_CDN_TTL_SECONDS = 2_505_600;
 export const RATE_LIMIT_REQUESTS_PER_MINUTE = 5000;
 export const RATE_LIMIT_PRESIGNS_PER_SECOND = 1000;
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+/** A content type the store keeps and hands back verbatim as a header: visible ASCII and spaces, no CR/LF. */
+export const CONTENT_TYPE_PATTERN = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
+/** Bytes of each algorithm's digest (the request carries it as base64). */
+export const DIGEST_BYTES: Readonly<Record<ChecksumType, number>> = {
+  SHA1: 20,
+  SHA256: 32,
+  CRC32: 4,
+  CRC32C: 4,
+};

@@ -1,5 +1,5 @@
 import { ObjectStoreError } from './errors';
-import { MAX_CDN_TTL_SECONDS, MAX_REQUEST_PAYLOAD_BYTES } from './limits';
+import { CONTENT_TYPE_PATTERN, DIGEST_BYTES, MAX_CDN_TTL_SECONDS, MAX_REQUEST_PAYLOAD_BYTES } from './limits';
 import { CHECKSUM_TYPES, type ChecksumType, type UploadUrlBody } from './types';
 
 /**
@@ -38,8 +38,6 @@ export function parseKey(value: unknown): string {
   return value;
 }
 
-const DIGEST_BYTES: Record<ChecksumType, number> = { SHA1: 20, SHA256: 32, CRC32: 4, CRC32C: 4 };
-
 /** Canonical base64 of exactly the digest's byte count. */
 function isDigestBase64(value: string, type: ChecksumType): boolean {
   try {
@@ -50,12 +48,9 @@ function isDigestBase64(value: string, type: ChecksumType): boolean {
   }
 }
 
-// A header value that can be handed back verbatim: visible ASCII and spaces, no CR/LF.
-const CONTENT_TYPE = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
-
 export function parseContentType(value: unknown, field = 'contentType'): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !CONTENT_TYPE.test(value))
+  if (typeof value !== 'string' || !CONTENT_TYPE_PATTERN.test(value))
     throw invalidRequest(field, 'must be a media type of printable ASCII, at most 255 characters.');
   return value;
 }

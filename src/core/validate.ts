@@ -1,12 +1,6 @@
 import { ObjectStoreError } from './errors';
-import { MAX_OBJECT_SIZE, MAX_REQUEST_PAYLOAD_BYTES } from './limits';
+import { CONTENT_TYPE_PATTERN, DIGEST_BYTES, MAX_OBJECT_SIZE, MAX_REQUEST_PAYLOAD_BYTES } from './limits';
 import { CHECKSUM_TYPES, type ChecksumType, type UploadUrlBody } from './types';
-
-/** Length of the base64 digest each algorithm produces, to size the presign request before hashing. */
-const BASE64_DIGEST_LENGTH: Record<ChecksumType, number> = { SHA1: 28, SHA256: 44, CRC32: 8, CRC32C: 8 };
-
-// What the store keeps and hands back verbatim as a header: visible ASCII and spaces, no CR/LF.
-const CONTENT_TYPE = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
 
 function invalid(message: string): ObjectStoreError {
   return new ObjectStoreError('INVALID_INPUT', message, { retryable: false });
@@ -62,7 +56,10 @@ export function validateUpload(
   if (overwrite !== undefined && typeof overwrite !== 'boolean')
     throw invalid('overwrite must be a boolean.');
   if (cdn !== undefined && typeof cdn !== 'boolean') throw invalid('cdn must be a boolean.');
-  if (contentType !== undefined && (typeof contentType !== 'string' || !CONTENT_TYPE.test(contentType)))
+  if (
+    contentType !== undefined &&
+    (typeof contentType !== 'string' || !CONTENT_TYPE_PATTERN.test(contentType))
+  )
     throw invalid('contentType must be a media type of printable ASCII, at most 255 characters.');
   const maxObjectSize = limits.maxObjectSize ?? MAX_OBJECT_SIZE;
   if (file.size > maxObjectSize)
@@ -80,11 +77,11 @@ export function validateUpload(
     ...(cdn === undefined ? {} : { cdn }),
     ...(contentType !== undefined
       ? { contentType: contentType as string }
-      : CONTENT_TYPE.test(file.type)
+      : CONTENT_TYPE_PATTERN.test(file.type)
         ? { contentType: file.type }
         : {}),
   };
-  const placeholder = 'A'.repeat(BASE64_DIGEST_LENGTH[limits.checksumType]);
+  const placeholder = 'A'.repeat(4 * Math.ceil(DIGEST_BYTES[limits.checksumType] / 3));
   const bytes = new TextEncoder().encode(JSON.stringify({ ...body, checksum: placeholder })).length;
   if (bytes > MAX_REQUEST_PAYLOAD_BYTES)
     throw new ObjectStoreError(

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { isObjectStoreError, type ObjectStoreError } from '../core/errors';
+import type { ObjectStoreError } from '../core/errors';
 import { errorFromResponse } from '../core/http-errors';
+import { rejection } from '../core/test-support/rejection';
 import type { TransportRequest, TransportResponse } from '../core/transport/types';
 import type { ChecksumType, UploadUrlBody } from '../core/types';
 import { createMemoryBackend, type MemoryBackend } from './memory-backend';
@@ -78,16 +79,6 @@ async function bytesOf(response: TransportResponse): Promise<Uint8Array> {
 
 async function errorOf(response: TransportResponse): Promise<ObjectStoreError> {
   return errorFromResponse(response.status, await response.text(), response.headers);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ObjectStoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isObjectStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function clock(start = Date.parse('2026-01-01T00:00:00Z')) {

@@ -2,6 +2,7 @@ import { bytesToBase64 } from '../checksum/encoding';
 import { createHasher } from '../checksum/hashers';
 import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../core/errors';
 import type { Transport, TransportRequest, TransportResponse } from '../core/transport/types';
+import { parseRange } from '../server/range';
 import type { FaultState } from './faults';
 import type { Grant, MemoryStoreCore } from './memory-store';
 
@@ -37,29 +38,6 @@ function errorResponse(error: ObjectStoreError): TransportResponse {
 
 function fail(code: ObjectStoreErrorCode, status: number, message: string): ObjectStoreError {
   return new ObjectStoreError(code, message, { status });
-}
-
-type ByteRange = { start: number; end: number };
-
-/**
- * `bytes=a-b`, `a-`, `-n`. Several ranges, or syntax we do not understand, are ignored (the whole
- * body is sent with 200), which HTTP allows; the local store does the same.
- */
-function parseRange(value: string, size: number): ByteRange | 'unsatisfiable' | undefined {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
-  if (!match) return undefined;
-  const [, first = '', last = ''] = match;
-  if (first === '' && last === '') return undefined;
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (last !== '' && Number(last) < start) return undefined;
-  if (start >= size) return 'unsatisfiable';
-  return { start, end };
 }
 
 /**
@@ -130,11 +108,12 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
     const ifRange = header(request, 'if-range');
     const rangeApplies =
       rangeHeader !== undefined && (!ifRange || ifRange === etag || ifRange === lastModified);
-    const range = rangeApplies ? parseRange(rangeHeader, size) : undefined;
-    if (range === 'unsatisfiable') {
+    const asked = rangeApplies ? parseRange(rangeHeader, size) : undefined;
+    if (asked?.kind === 'unsatisfiable') {
       headers.set('content-range', `bytes */${size}`);
       return errorResponseWith(fail('INVALID_REQUEST', 416, 'The range is not satisfiable.'), headers);
     }
+    const range = asked?.kind === 'partial' ? asked : undefined;
     const start = range?.start ?? 0;
     const end = range ? range.end + 1 : size;
     if (range) headers.set('content-range', `bytes ${range.start}-${range.end}/${size}`);
