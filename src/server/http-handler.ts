@@ -182,8 +182,8 @@ export function createObjectStoreHandler(
   const faults = options.faults ?? local?.faults ?? createFaultController();
   const now = options.now ?? local?.now ?? Date.now;
   const origins = new Set(options.corsOrigins ?? DEFAULT_CORS_ORIGINS);
-  const perMinute = createRateLimiter(60_000, () => limits.requestsPerMinute);
-  const perSecond = createRateLimiter(1000, () => limits.presignsPerSecond);
+  const perMinute = createRateLimiter(60_000, limits.requestsPerMinute);
+  const perSecond = createRateLimiter(1000, limits.presignsPerSecond);
 
   function cors(req: IncomingMessage, res: ServerResponse): void {
     const origin = req.headers.origin;
