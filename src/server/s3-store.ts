@@ -206,10 +206,14 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   ): Promise<string> {
     const { s3, presigner } = await loadS3Sdk();
     const left = object.expiresAt === undefined ? seconds : Math.ceil((object.expiresAt - now()) / 1000);
-    return presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket: target, Key: key }), {
-      expiresIn: Math.max(1, Math.min(seconds, left)),
-      signingDate: new Date(now()),
-    });
+    try {
+      return await presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket: target, Key: key }), {
+        expiresIn: Math.max(1, Math.min(seconds, left)),
+        signingDate: new Date(now()),
+      });
+    } catch (error) {
+      throw fromS3Error(error, `presigning GetObject ${target}/${key}`);
+    }
   }
 
   async function createUploadUrl(input: unknown): Promise<PresignedUrlResponse> {
@@ -300,11 +304,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     const target = bucketFor(opts?.cdn);
     const object = await live(target, key);
     if (!object) return undefined;
-    try {
-      return { url: await presignGet(target, key, object, urlTtlSeconds) };
-    } catch (error) {
-      throw fromS3Error(error, `presigning GetObject ${target}/${key}`);
-    }
+    return { url: await presignGet(target, key, object, urlTtlSeconds) };
   }
 
   return {
@@ -338,11 +338,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       const object = await live(target, key);
       if (!object) return undefined;
       if (cdnBase) return { url: `${cdnBase}/${encodeS3Key(key)}` };
-      try {
-        return { url: await presignGet(target, key, object, ttlSeconds ?? urlTtlSeconds) };
-      } catch (error) {
-        throw fromS3Error(error, `presigning GetObject ${target}/${key}`);
-      }
+      return { url: await presignGet(target, key, object, ttlSeconds ?? urlTtlSeconds) };
     },
   };
 }
