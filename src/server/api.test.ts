@@ -1,23 +1,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChecksumType } from '../core/types';
-import { sha256, startTestStore, type TestStore } from './__tests__/harness';
+import { setUpTestStores, sha256 } from './__tests__/harness';
 import { checksumOf } from './checksums';
 import { objectFilePath } from './disk';
 
-let store: TestStore | undefined;
-let clock = Date.now();
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-});
-
-async function start(options: Parameters<typeof startTestStore>[0] = {}): Promise<TestStore> {
-  clock = Date.now();
-  store = await startTestStore({ now: () => clock, ...options });
-  return store;
-}
+const { clock, start } = setUpTestStores();
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -26,7 +15,7 @@ describe('the JSON API', () => {
     const s = await start();
     expect((await s.upload({ key: 'k' }, bytes('one'))).status).toBe(200);
     const first = await (await s.api('metadata', { key: 'k' })).json();
-    clock += 5000;
+    clock.now += 5000;
     expect((await s.upload({ key: 'k' }, bytes('two!'))).status).toBe(200);
     const second = await (await s.api('metadata', { key: 'k' })).json();
     expect(second.createdAt).toBe(first.createdAt);
@@ -99,9 +88,9 @@ describe('the JSON API', () => {
     const s = await start();
     await s.upload({ key: 'k', ttlSeconds: 60 }, bytes('short-lived'));
     const url = await s.downloadUrl('k');
-    clock += 59_000;
+    clock.now += 59_000;
     expect((await s.api('metadata', { key: 'k' })).status).toBe(200);
-    clock += 2000;
+    clock.now += 2000;
     expect((await s.api('metadata', { key: 'k' })).status).toBe(404);
     expect((await fetch(url)).status).toBe(404);
     expect(await readdir(join(s.dir, 'objects', 'default'))).toEqual([]);
@@ -219,7 +208,7 @@ describe('bad input', () => {
     ['cdn-url', { key: 'k', ttlSeconds: 0 }, 'ttlSeconds'],
     ['cdn-url', { key: 'k', ttlSeconds: 2_505_601 }, 'ttlSeconds'],
   ])('%s with %j → 400 naming %s', async (path, body, field) => {
-    const s = store ?? (await start());
+    const s = await start();
     const response = await s.api(path, body);
     expect(response.status).toBe(400);
     const error = await response.json();
@@ -239,7 +228,7 @@ describe('rate limits per installation', () => {
     expect(await limited.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
     expect(limited.headers.get('retry-after')).toBe('60');
     expect((await ask('b')).status).toBe(404);
-    clock += 60_000;
+    clock.now += 60_000;
     expect((await ask('a')).status).toBe(404);
   });
 
@@ -257,7 +246,7 @@ describe('rate limits per installation', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
     expect((await s.api('metadata', { key: 'a' })).status).toBe(404);
-    clock += 1000;
+    clock.now += 1000;
     await s.uploadUrl({ key: 'c' }, data);
   });
 });
@@ -273,10 +262,10 @@ describe('start-up sweep', () => {
     await mkdir(join(dir, 'tmp'), { recursive: true });
     await writeFile(join(dir, 'tmp', 'half-written'), 'partial');
     await writeFile(join(dir, 'objects', 'default', `${'0'.repeat(64)}.abc-123.bin`), 'orphan');
-    store = await startTestStore({ dir, now: () => clock + 61_000 });
+    const again = await start({ dir, now: () => clock.now + 61_000 });
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
     expect(await readdir(join(dir, 'objects', 'default'))).toHaveLength(2);
-    const reference = await (await store.api('metadata', { key: 'kept' })).json();
+    const reference = await (await again.api('metadata', { key: 'kept' })).json();
     expect(reference.size).toBe(4);
   });
 });

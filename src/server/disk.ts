@@ -102,9 +102,7 @@ export function createDiskLayout(dir: string, durable = false) {
   }
 
   return {
-    tmpDir,
     idOf,
-    metaPath,
     dataPath,
     tempPath,
     readMeta,
@@ -114,8 +112,6 @@ export function createDiskLayout(dir: string, durable = false) {
     prepare,
   };
 }
-
-export type DiskLayout = ReturnType<typeof createDiskLayout>;
 
 /**
  * Where the local store keeps the bytes of one version, for tests that check the disk (the e2e

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sha256, startTestStore, type TestStore } from './__tests__/harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setUpTestStores, sha256, type TestStore } from './__tests__/harness';
 
+const { clock, start } = setUpTestStores();
 let store: TestStore;
-let clock = Date.now();
 beforeEach(async () => {
-  clock = Date.now();
-  store = await startTestStore({ now: () => clock });
+  store = await start();
 });
-afterEach(() => store.close());
 
 const data = Buffer.from('0123456789abcdefghij');
 
@@ -129,7 +127,7 @@ describe('GET and HEAD', () => {
     url.searchParams.set('key', 'other');
     expect(await (await fetch(url)).json()).toMatchObject({ code: 'SIGNATURE_INVALID' });
     const fresh = await store.downloadUrl('k');
-    clock += 3601_000;
+    clock.now += 3601_000;
     const expired = await fetch(fresh);
     expect(expired.status).toBe(403);
     expect(await expired.json()).toMatchObject({ code: 'URL_EXPIRED' });
@@ -185,7 +183,7 @@ describe('CDN bucket', () => {
     const { url } = (await (await store.api('cdn-url', { key: 'pic', ttlSeconds: 10 })).json()) as {
       url: string;
     };
-    clock += 11_000;
+    clock.now += 11_000;
     expect(await (await fetch(url)).json()).toMatchObject({ code: 'URL_EXPIRED' });
   });
 });

@@ -1,21 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sha256, startTestStore, type TestStore } from './__tests__/harness';
+import { describe, expect, it, vi } from 'vitest';
+import { setUpTestStores, sha256, type TestStore } from './__tests__/harness';
 
-let store: TestStore | undefined;
-let clock = Date.now();
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-});
-
-async function start(options: Parameters<typeof startTestStore>[0] = {}): Promise<TestStore> {
-  clock = Date.now();
-  store = await startTestStore({ now: () => clock, ...options });
-  return store;
-}
+const { clock, start } = setUpTestStores();
 
 async function setFaults(s: TestStore, patch: unknown): Promise<Response> {
   return fetch(`${s.url}/_admin/faults`, { method: 'POST', body: JSON.stringify(patch) });
@@ -47,7 +36,7 @@ describe('admin endpoints', () => {
     [{ explode: true }, 'explode'],
     [[1], 'body'],
   ])('refuse %j with 400 naming %s', async (patch, field) => {
-    const s = store ?? (await start());
+    const s = await start();
     const response = await setFaults(s, patch);
     expect(response.status).toBe(400);
     const error = await response.json();
@@ -143,7 +132,7 @@ describe('injected faults', () => {
     const s = await start();
     await setFaults(s, { urlTtlSeconds: 5 });
     const url = await s.uploadUrl({ key: 'k' }, data);
-    clock += 6000;
+    clock.now += 6000;
     const put = await fetch(url, { method: 'PUT', body: data });
     expect(put.status).toBe(403);
     expect(await put.json()).toMatchObject({ code: 'URL_EXPIRED' });

@@ -1,5 +1,5 @@
 import type { FaultPatch, FaultSettings } from '../core/faults';
-import { invalid } from './validate';
+import { invalidRequest } from '../core/request-validation';
 
 const NUMERIC = [
   'latencyMs',
@@ -15,17 +15,17 @@ const FIELDS: ReadonlySet<string> = new Set([...NUMERIC, ...RATES, 'corruptDownl
 /** Checks a patch from the admin endpoint or the CLI; throws 400 `INVALID_REQUEST` naming the field. */
 export function checkFaultPatch(patch: unknown): FaultPatch {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
-    throw invalid('body', 'must be a JSON object of fault settings.');
+    throw invalidRequest('body', 'must be a JSON object of fault settings.');
   const record = patch as Record<string, unknown>;
   for (const [field, value] of Object.entries(record)) {
-    if (!FIELDS.has(field)) throw invalid(field, 'is not a fault setting.');
+    if (!FIELDS.has(field)) throw invalidRequest(field, 'is not a fault setting.');
     if (value === null) continue;
     if (field === 'corruptDownload') {
-      if (typeof value !== 'boolean') throw invalid(field, 'must be a boolean or null.');
+      if (typeof value !== 'boolean') throw invalidRequest(field, 'must be a boolean or null.');
     } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw invalid(field, 'must be a non-negative number or null.');
+      throw invalidRequest(field, 'must be a non-negative number or null.');
     } else if ((RATES as readonly string[]).includes(field) && value > 1) {
-      throw invalid(field, 'must be between 0 and 1.');
+      throw invalidRequest(field, 'must be between 0 and 1.');
     }
   }
   return record as FaultPatch;

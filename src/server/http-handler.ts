@@ -2,14 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isObjectStoreError, ObjectStoreError } from '../core/errors';
-import type { UploadUrlBody } from '../core/types';
+import { invalidRequest, parseBucketRequest, parseCdnUrlRequest } from '../core/request-validation';
 import { createFaultController, type FaultController } from './faults';
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from './limits';
 import type { LocalObjectStore, OpenedObject } from './local-store';
 import { parseRange } from './range';
 import { createRateLimiter } from './rate-limit';
 import type { ObjectStore } from './store';
-import { checkCdnTtl, checkKey, checkOptionalBoolean, checkUploadBody, invalid } from './validate';
+import { checkUploadRequest } from './validate';
 
 /** The demo page's origins (`npm start`). */
 export const DEFAULT_CORS_ORIGINS: readonly string[] = ['http://127.0.0.1:5173', 'http://localhost:5173'];
@@ -146,17 +146,17 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
 }
 
 function parseJson(text: string): unknown {
-  if (!text.trim()) throw invalid('body', 'is empty; send a JSON object.');
+  if (!text.trim()) throw invalidRequest('body', 'is empty; send a JSON object.');
   try {
     return JSON.parse(text);
   } catch {
-    throw invalid('body', 'is not valid JSON.');
+    throw invalidRequest('body', 'is not valid JSON.');
   }
 }
 
 function asRecord(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw invalid('body', 'must be a JSON object.');
+    throw invalidRequest('body', 'must be a JSON object.');
   return body as Record<string, unknown>;
 }
 
@@ -182,8 +182,8 @@ export function createObjectStoreHandler(
   const faults = options.faults ?? local?.faults ?? createFaultController();
   const now = options.now ?? local?.now ?? Date.now;
   const origins = new Set(options.corsOrigins ?? DEFAULT_CORS_ORIGINS);
-  const perMinute = createRateLimiter(60_000, () => limits.requestsPerMinute);
-  const perSecond = createRateLimiter(1000, () => limits.presignsPerSecond);
+  const perMinute = createRateLimiter(60_000, limits.requestsPerMinute);
+  const perSecond = createRateLimiter(1000, limits.presignsPerSecond);
 
   function cors(req: IncomingMessage, res: ServerResponse): void {
     const origin = req.headers.origin;
@@ -246,22 +246,20 @@ export function createObjectStoreHandler(
     const body = asRecord(await readJson(req, limits.maxRequestBytes));
     switch (operation) {
       case 'metadata': {
-        const reference = await store.get(checkKey(body.key), { cdn: checkOptionalBoolean(body.cdn, 'cdn') });
+        const { key, cdn } = parseBucketRequest(body);
+        const reference = await store.get(key, { cdn });
         if (!reference) throw new ObjectStoreError('NOT_FOUND', 'No object with this key.', { status: 404 });
         return sendJson(res, 200, reference);
       }
-      case 'delete':
-        await store.delete(checkKey(body.key), { cdn: checkOptionalBoolean(body.cdn, 'cdn') });
+      case 'delete': {
+        const { key, cdn } = parseBucketRequest(body);
+        await store.delete(key, { cdn });
         return sendJson(res, 204, undefined);
+      }
       case 'upload-url':
       case 'public-upload-url': {
-        // Checked here too, so a store without its own validation (S3) answers bad input alike.
-        const { ttlSeconds, contentType, ...required } = checkUploadBody(body, limits.maxObjectSize);
-        const upload: UploadUrlBody = {
-          ...required,
-          ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
-          ...(contentType === undefined ? {} : { contentType }),
-        };
+        // Checked here too: the handler's maxObjectSize holds whatever store it serves.
+        const upload = checkUploadRequest(body, limits.maxObjectSize);
         const url =
           operation === 'upload-url'
             ? await store.createUploadUrl(upload)
@@ -270,8 +268,7 @@ export function createObjectStoreHandler(
       }
       case 'download-url':
       case 'public-download-url': {
-        const key = checkKey(body.key);
-        const cdn = checkOptionalBoolean(body.cdn, 'cdn');
+        const { key, cdn } = parseBucketRequest(body);
         const url =
           operation === 'download-url'
             ? await store.createDownloadUrl(key, { cdn })
@@ -280,9 +277,8 @@ export function createObjectStoreHandler(
         return sendJson(res, 200, url);
       }
       case 'cdn-url': {
-        const url = await store.createCDNUrl(checkKey(body.key), {
-          ttlSeconds: checkCdnTtl(body.ttlSeconds),
-        });
+        const { key, ttlSeconds } = parseCdnUrlRequest(body);
+        const url = await store.createCDNUrl(key, { ttlSeconds });
         if (!url)
           throw new ObjectStoreError('NOT_FOUND', 'No object with this key in the CDN bucket.', {
             status: 404,

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { ObjectStoreError } from '../core/errors';
 import { DEFAULT_CONTENT_TYPE } from '../core/limits';
+import { parseKey, parseOptionalBoolean } from '../core/request-validation';
 import type { ChecksumType, ObjectReference, PresignedUrlResponse, UploadUrlBody } from '../core/types';
 import { createHasher, type Hasher } from './checksums';
 import { BUCKETS, type Bucket, createDiskLayout, type StoredMeta, toReference } from './disk';
@@ -10,7 +11,7 @@ import { createFaultController, type FaultController, type FaultSettings } from 
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from './limits';
 import { sign, verify } from './signing';
 import type { ObjectStore } from './store';
-import { checkCdnTtl, checkKey, checkOptionalBoolean, checkUploadBody } from './validate';
+import { checkCdnTtl, checkUploadBody } from './validate';
 
 export interface LocalObjectStoreOptions {
   /**
@@ -91,6 +92,12 @@ const STREAM_CHUNK = 1024 * 1024;
 
 function bucketOf(cdn: boolean | undefined): Bucket {
   return cdn ? 'cdn' : 'default';
+}
+
+/** The bucket a `(key, { cdn })` call addresses, once both are checked. */
+function bucketFor(key: string, cdn: unknown): Bucket {
+  parseKey(key);
+  return bucketOf(parseOptionalBoolean(cdn, 'cdn'));
 }
 
 function isFaultController(value: unknown): value is FaultController {
@@ -230,8 +237,7 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
     key: string,
     opts?: { cdn?: boolean },
   ): Promise<PresignedUrlResponse | undefined> {
-    checkKey(key);
-    const bucket = bucketOf(checkOptionalBoolean(opts?.cdn, 'cdn'));
+    const bucket = bucketFor(key, opts?.cdn);
     if (!(await live(bucket, key))) return undefined;
     return {
       url: signedUrl('GET', bucket, [
@@ -357,13 +363,11 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
     receive,
     open: openObject,
     async get(key, opts) {
-      checkKey(key);
-      const meta = await live(bucketOf(checkOptionalBoolean(opts?.cdn, 'cdn')), key);
+      const meta = await live(bucketFor(key, opts?.cdn), key);
       return meta && toReference(meta);
     },
     async delete(key, opts) {
-      checkKey(key);
-      const bucket = bucketOf(checkOptionalBoolean(opts?.cdn, 'cdn'));
+      const bucket = bucketFor(key, opts?.cdn);
       await ready;
       const id = disk.idOf(key);
       await withLock(`${bucket}/${id}`, async () => {
@@ -376,7 +380,7 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): LocalO
     createDownloadUrl,
     createPublicDownloadUrl: createDownloadUrl,
     async createCDNUrl(key, opts) {
-      checkKey(key);
+      parseKey(key);
       const ttl = checkCdnTtl(opts?.ttlSeconds) ?? limits.urlTtlSeconds;
       // Only objects uploaded with `cdn: true` can be served over the CDN, as in the seed.
       if (!(await live('cdn', key))) return undefined;

@@ -21,7 +21,7 @@ export interface S3Endpoint {
   stop(): Promise<void>;
 }
 
-export const INSTALL_HINT =
+const INSTALL_HINT =
   'The S3 tests run against a real Ceph RADOS Gateway. Install it (Debian/Ubuntu): ' +
   'apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd ceph-common ; ' +
   'or point them at a running S3 endpoint with OBJECTDROP_S3_ENDPOINT (+ OBJECTDROP_S3_ACCESS_KEY, ' +

@@ -70,6 +70,39 @@ function signedHeaders(url: string): string[] {
   return new URL(url).searchParams.get('X-Amz-SignedHeaders')?.split(';') ?? [];
 }
 
+// Neither needs a running store: they stay checked where RGW is skipped.
+describe('the S3 store without a gateway', () => {
+  it.each([
+    ['SlowDown', 503, { code: 'TOO_MANY_REQUESTS', status: 429, retryable: true }],
+    ['ServiceUnavailable', 503, { code: 'TOO_MANY_REQUESTS', retryable: true }],
+    ['PreconditionFailed', 412, { code: 'OBJECT_EXISTS', status: 409 }],
+    ['AccessDenied', 403, { code: 'SIGNATURE_INVALID', status: 403, retryable: false }],
+    ['NoSuchKey', 404, { code: 'NOT_FOUND', status: 404 }],
+    ['NoSuchBucket', 404, { code: 'BACKEND', retryable: false }],
+    ['InternalError', 500, { code: 'BACKEND', retryable: true }],
+  ])('maps S3 %s (%i) like the local store', (name, httpStatusCode, expected) => {
+    const error = new S3ServiceException({
+      name,
+      $fault: 'client',
+      $metadata: { httpStatusCode },
+      message: name,
+    });
+    expect(fromS3Error(error, 'x')).toMatchObject(expected);
+  });
+
+  it('rejects options S3 cannot honour', () => {
+    const client = new S3Client({ region: 'us-east-1' });
+    const bucket = 'b';
+    expect(() => createS3ObjectStore({ client, bucket, urlTtlSeconds: MAX_S3_PRESIGN_SECONDS + 1 })).toThrow(
+      /7 days/,
+    );
+    expect(() => createS3ObjectStore({ client, bucket: '' })).toThrow(/bucket/);
+    expect(() => createS3ObjectStore({ client, bucket, cdnBaseUrl: 'cdn.example.com' })).toThrow(
+      /cdnBaseUrl/,
+    );
+  });
+});
+
 describe.skipIf(skip)('createS3ObjectStore against a real Ceph RADOS Gateway', () => {
   let s3: S3Endpoint;
   let client: S3Client;
@@ -570,34 +603,6 @@ describe.skipIf(skip)('createS3ObjectStore against a real Ceph RADOS Gateway', (
         retryable: true,
       });
       closed.destroy();
-    });
-
-    it.each([
-      ['SlowDown', 503, { code: 'TOO_MANY_REQUESTS', status: 429, retryable: true }],
-      ['ServiceUnavailable', 503, { code: 'TOO_MANY_REQUESTS', retryable: true }],
-      ['PreconditionFailed', 412, { code: 'OBJECT_EXISTS', status: 409 }],
-      ['AccessDenied', 403, { code: 'SIGNATURE_INVALID', status: 403, retryable: false }],
-      ['NoSuchKey', 404, { code: 'NOT_FOUND', status: 404 }],
-      ['NoSuchBucket', 404, { code: 'BACKEND', retryable: false }],
-      ['InternalError', 500, { code: 'BACKEND', retryable: true }],
-    ])('maps S3 %s (%i) like the local store', (name, httpStatusCode, expected) => {
-      const error = new S3ServiceException({
-        name,
-        $fault: 'client',
-        $metadata: { httpStatusCode },
-        message: name,
-      });
-      expect(fromS3Error(error, 'x')).toMatchObject(expected);
-    });
-
-    it('rejects options S3 cannot honour', () => {
-      expect(() =>
-        createS3ObjectStore({ client, bucket, urlTtlSeconds: MAX_S3_PRESIGN_SECONDS + 1 }),
-      ).toThrow(/7 days/);
-      expect(() => createS3ObjectStore({ client, bucket: '' })).toThrow(/bucket/);
-      expect(() => createS3ObjectStore({ client, bucket, cdnBaseUrl: 'cdn.example.com' })).toThrow(
-        /cdnBaseUrl/,
-      );
     });
   });
 

@@ -1,6 +1,7 @@
 import type { HeadObjectCommandOutput, PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { ObjectStoreError } from '../core/errors';
 import { DEFAULT_CONTENT_TYPE, PRESIGNED_URL_TTL_SECONDS } from '../core/limits';
+import { parseOptionalBoolean } from '../core/request-validation';
 import {
   CHECKSUM_TYPES,
   type ChecksumType,
@@ -12,7 +13,7 @@ import { fromS3Error, isS3NotFound } from './s3-errors';
 import { checkS3Key, checkS3UploadBody } from './s3-input';
 import { loadS3Sdk } from './s3-sdk';
 import type { ObjectStore } from './store';
-import { type CheckedUploadBody, checkCdnTtl, checkOptionalBoolean } from './validate';
+import { type CheckedUploadBody, checkCdnTtl } from './validate';
 
 /** SigV4 pre-signed URLs live at most 7 days. */
 export const MAX_S3_PRESIGN_SECONDS = 604_800;
@@ -137,7 +138,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   const cdnBase = cdnBaseUrl?.replace(/\/+$/, '');
 
   function bucketFor(cdn: unknown): string {
-    if (!checkOptionalBoolean(cdn, 'cdn')) return bucket;
+    if (!parseOptionalBoolean(cdn, 'cdn')) return bucket;
     if (cdnBucket === undefined)
       throw new ObjectStoreError('INVALID_REQUEST', 'cdn: this store has no cdnBucket configured.', {
         status: 400,
@@ -205,10 +206,14 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   ): Promise<string> {
     const { s3, presigner } = await loadS3Sdk();
     const left = object.expiresAt === undefined ? seconds : Math.ceil((object.expiresAt - now()) / 1000);
-    return presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket: target, Key: key }), {
-      expiresIn: Math.max(1, Math.min(seconds, left)),
-      signingDate: new Date(now()),
-    });
+    try {
+      return await presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket: target, Key: key }), {
+        expiresIn: Math.max(1, Math.min(seconds, left)),
+        signingDate: new Date(now()),
+      });
+    } catch (error) {
+      throw fromS3Error(error, `presigning GetObject ${target}/${key}`);
+    }
   }
 
   async function createUploadUrl(input: unknown): Promise<PresignedUrlResponse> {
@@ -299,11 +304,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     const target = bucketFor(opts?.cdn);
     const object = await live(target, key);
     if (!object) return undefined;
-    try {
-      return { url: await presignGet(target, key, object, urlTtlSeconds) };
-    } catch (error) {
-      throw fromS3Error(error, `presigning GetObject ${target}/${key}`);
-    }
+    return { url: await presignGet(target, key, object, urlTtlSeconds) };
   }
 
   return {
@@ -337,11 +338,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       const object = await live(target, key);
       if (!object) return undefined;
       if (cdnBase) return { url: `${cdnBase}/${encodeS3Key(key)}` };
-      try {
-        return { url: await presignGet(target, key, object, ttlSeconds ?? urlTtlSeconds) };
-      } catch (error) {
-        throw fromS3Error(error, `presigning GetObject ${target}/${key}`);
-      }
+      return { url: await presignGet(target, key, object, ttlSeconds ?? urlTtlSeconds) };
     },
   };
 }

@@ -1,15 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sha256, startTestStore, type TestStore } from './__tests__/harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setUpTestStores, sha256, type TestStore } from './__tests__/harness';
 
+const { clock, start } = setUpTestStores();
 let store: TestStore;
-let clock = Date.now();
 beforeEach(async () => {
-  clock = Date.now();
-  store = await startTestStore({ now: () => clock });
+  store = await start();
 });
-afterEach(() => store.close());
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -81,7 +79,7 @@ describe('pre-signed PUT', () => {
   it('refuses an expired URL with 403 URL_EXPIRED', async () => {
     const data = bytes('late');
     const url = await store.uploadUrl({ key: 'k' }, data);
-    clock += 3601 * 1000;
+    clock.now += 3601 * 1000;
     const put = await fetch(url, { method: 'PUT', body: data });
     expect(put.status).toBe(403);
     expect(await put.json()).toMatchObject({ code: 'URL_EXPIRED' });

@@ -1,24 +1,10 @@
 import { ObjectStoreError } from '../core/errors';
 import { MAX_CDN_TTL_SECONDS } from '../core/limits';
-import {
-  invalidRequest,
-  parseContentType,
-  parseKey,
-  parseOptionalBoolean,
-  parseOptionalSeconds,
-  parseUploadUrlBody,
-} from '../core/request-validation';
-import type { ChecksumType } from '../core/types';
+import { parseOptionalSeconds, parseUploadUrlBody } from '../core/request-validation';
+import type { ChecksumType, UploadUrlBody } from '../core/types';
 
-// The server's names for the request checks every server side shares (src/core/request-validation):
-// the local store, the S3 store and the HTTP handler answer bad input exactly as the memory store
-// and the Forge resolvers do.
-
-/** 400 `INVALID_REQUEST` whose message starts with the offending field. */
-export const invalid = invalidRequest;
-export const checkKey = parseKey;
-export const checkOptionalBoolean = parseOptionalBoolean;
-export const checkContentType = parseContentType;
+// What the server adds to the request checks every server side shares (src/core/request-validation):
+// its configurable object size limit and the defaults the stores fill in.
 
 export function checkCdnTtl(value: unknown): number | undefined {
   return parseOptionalSeconds(value, 'ttlSeconds', MAX_CDN_TTL_SECONDS);
@@ -36,7 +22,8 @@ export interface CheckedUploadBody {
   contentType: string | undefined;
 }
 
-export function checkUploadBody(body: unknown, maxObjectSize: number): CheckedUploadBody {
+/** `UploadUrlBody`, checked field by field, of at most `maxObjectSize` bytes (else 413). */
+export function checkUploadRequest(body: unknown, maxObjectSize: number): UploadUrlBody {
   const checked = parseUploadUrlBody(body);
   if (checked.length > maxObjectSize)
     throw new ObjectStoreError(
@@ -44,6 +31,11 @@ export function checkUploadBody(body: unknown, maxObjectSize: number): CheckedUp
       `length: ${checked.length} bytes exceeds the maximum object size of ${maxObjectSize} bytes.`,
       { status: 413 },
     );
+  return checked;
+}
+
+export function checkUploadBody(body: unknown, maxObjectSize: number): CheckedUploadBody {
+  const checked = checkUploadRequest(body, maxObjectSize);
   return {
     key: checked.key,
     length: checked.length,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { UploadUrlBody } from '../../core/types';
 import { type RunningObjectStore, type StartLocalObjectStoreOptions, startLocalObjectStore } from '../start';
 
@@ -64,6 +65,27 @@ export async function startTestStore(
     async close() {
       await running.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A test file's stores: `start()` runs one on `clock.now`, which stands still from the start until
+ * the test moves it; each test's store is closed after the test.
+ */
+export function setUpTestStores() {
+  const clock = { now: Date.now() };
+  let current: TestStore | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    clock,
+    async start(options: Partial<StartLocalObjectStoreOptions> = {}): Promise<TestStore> {
+      clock.now = Date.now();
+      current = await startTestStore({ now: () => clock.now, ...options });
+      return current;
     },
   };
 }
