@@ -17,10 +17,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpBackend } from '../adapters/http-backend';
 import { createObjectStore } from '../core/client';
-import { isObjectStoreError, type ObjectStoreError } from '../core/errors';
 import { errorFromResponse } from '../core/http-errors';
 import { MAX_OBJECT_SIZE } from '../core/limits';
 import { nodeHasher } from '../core/test-support/fake-backend';
+import { rejection } from '../core/test-support/rejection';
 import { createFetchTransport } from '../core/transport/fetch-transport';
 import type { ChecksumType, PresignedUrlResponse, UploadUrlBody } from '../core/types';
 import { createObjectStoreHandler } from './http-handler';
@@ -42,16 +42,6 @@ const crc32b64 = (bytes: Uint8Array) => {
   digest.writeUInt32BE(crc32(bytes));
   return digest.toString('base64');
 };
-
-async function rejection(promise: Promise<unknown>): Promise<ObjectStoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isObjectStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** What a browser does with an upload URL: PUT the bytes with the returned headers. */
 async function put(
