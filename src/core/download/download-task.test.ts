@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isObjectStoreError, type ObjectStoreError } from '../errors';
 import { createRetryPolicy } from '../retry';
 import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
 import { createDownloadTask, parseContentRange } from './download-task';
+import { failure } from './testing/failure';
 import type { DownloadOptions, DownloadStatus, DownloadTask } from './types';
 
 const SEGMENT = 256 * 1024;
@@ -27,16 +27,6 @@ async function bytesOf(task: DownloadTask): Promise<Uint8Array> {
   if (!blob) throw new Error('no blob');
   expect(blob.type).toBe('application/x-test');
   return new Uint8Array(await blob.arrayBuffer());
-}
-
-async function failure(task: DownloadTask): Promise<ObjectStoreError> {
-  try {
-    await task.done;
-  } catch (error) {
-    if (isObjectStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error('the download did not fail');
 }
 
 function statuses(task: DownloadTask): DownloadStatus[] {
