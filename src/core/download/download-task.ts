@@ -9,6 +9,7 @@ import { createSpeedMeter } from '../upload/speed';
 import { withRetry } from '../with-retry';
 import { openBodyReader } from './body-reader';
 import { OrderedFeed } from './ordered-feed';
+import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
 import { type DownloadSink, openSink } from './sinks';
 import type {
   ChecksumSessionFactory,
@@ -138,14 +139,7 @@ class DownloadTaskImpl implements DownloadTask {
   readonly id = `download-${Date.now().toString(36)}-${++taskCounter}`;
   readonly done: Promise<Blob | undefined>;
 
-  private state: DownloadSnapshot = {
-    status: 'queued',
-    loaded: 0,
-    total: 0,
-    bytesPerSecond: 0,
-    etaSeconds: undefined,
-    fetched: 0,
-  };
+  private state: DownloadSnapshot = QUEUED_SNAPSHOT;
   private readonly listeners = new Set<() => void>();
   private resolveDone!: (value: Blob | undefined) => void;
   private rejectDone!: (error: ObjectStoreError) => void;
@@ -199,7 +193,7 @@ class DownloadTaskImpl implements DownloadTask {
     this.done.catch(() => {});
     // Before any await: the save picker needs the click that started the download to still count.
     this.sinkOpening = (deps.openSink ?? openSink)(options.to ?? 'blob', {
-      fileName: options.fileName ?? key.split('/').pop() ?? key,
+      fileName: options.fileName ?? defaultFileName(key),
     });
     this.sinkOpening.catch(() => {});
     const { signal } = options;

@@ -1,5 +1,6 @@
 import { abortError, ObjectStoreError } from '../errors';
 import type { DownloadDeps } from './download-task';
+import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
 import { showSavePicker } from './save-picker';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './types';
 import { validateDownload } from './validate-options';
@@ -28,7 +29,7 @@ function loadEngine(): Promise<Engine> {
  */
 export function downloadOnDemand(deps: DownloadDeps, key: string, options: DownloadOptions): DownloadTask {
   validateDownload(key, options);
-  const fileName = options.fileName ?? key.split('/').pop() ?? key;
+  const fileName = options.fileName ?? defaultFileName(key);
   const picked = options.to === 'file' ? showSavePicker(fileName) : undefined;
   // Answered after a cancel before the engine loaded: nothing is written, nothing to report.
   picked?.catch(() => {});
@@ -38,14 +39,7 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
   };
   let real: DownloadTask | undefined;
   let paused = false;
-  let state: DownloadSnapshot = {
-    status: 'queued',
-    loaded: 0,
-    total: 0,
-    bytesPerSecond: 0,
-    etaSeconds: undefined,
-    fetched: 0,
-  };
+  let state: DownloadSnapshot = QUEUED_SNAPSHOT;
   let settle!: { resolve: (blob: Blob | undefined) => void; reject: (error: unknown) => void };
   const done = new Promise<Blob | undefined>((resolve, reject) => {
     settle = { resolve, reject };
