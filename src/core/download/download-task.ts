@@ -358,10 +358,9 @@ class DownloadTaskImpl implements DownloadTask {
       const last = index === this.verifiers.length - 1;
       const copy = !last || sink.keepsChunks === true;
       inOrder.push(async (chunk) => {
-        const hashed = session.update(copy ? chunk.slice() : chunk).then((back) => {
-          // With a positional sink the digest held the last reference: the buffer can be refilled.
-          if (last && sink.positional) this.recycle(back.buffer);
-        });
+        // The digest holds the last reference to what comes back: a copy, or a chunk the sink has written
+        // (a positional sink) or copied (a Blob) before this step. Refilled instead of left to the collector.
+        const hashed = session.update(copy ? chunk.slice() : chunk).then((back) => this.recycle(back.buffer));
         // Observed when it leaves the window or before the digest; not an unhandled rejection meanwhile.
         hashed.catch(() => {});
         this.hashing.push(hashed);
@@ -671,11 +670,9 @@ class DownloadTaskImpl implements DownloadTask {
     }
   }
 
-  /** A buffer for the next write: a recycled one when it fits, else one no larger than what is left to read. */
+  /** A buffer for the next write: a recycled one (always WRITE_SIZE), else one no larger than what is left to read. */
   private takeBuffer(left: number): ArrayBuffer {
-    const spare = this.spare.pop();
-    if (spare && spare.byteLength === WRITE_SIZE) return spare;
-    return new ArrayBuffer(Math.max(1, Math.min(WRITE_SIZE, left)));
+    return this.spare.pop() ?? new ArrayBuffer(Math.max(1, Math.min(WRITE_SIZE, left)));
   }
 
   /** Hands a buffer back once nothing refers to it any more (the feed consumed it into the digest). */
