@@ -634,7 +634,9 @@ class DownloadTaskImpl implements DownloadTask {
     // each write before reading on left the connection idle for a round trip to the writer every MiB.
     let writing: Promise<void> | undefined;
     const flush = async () => {
-      if (filled === 0) return;
+      // A failed BYOB read keeps the buffer it was given (detached, byteLength 0; ours never are): the
+      // bytes read into it before are gone, and the retry asks for them again from `handedTo`.
+      if (filled === 0 || buffer.byteLength === 0) return;
       const bytes = new Uint8Array(buffer, 0, filled);
       const at = position - filled;
       handedTo += filled;
