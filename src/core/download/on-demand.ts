@@ -38,7 +38,6 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
     for (const listener of [...listeners]) listener();
   };
   let real: DownloadTask | undefined;
-  let paused = false;
   let state: DownloadSnapshot = QUEUED_SNAPSHOT;
   let settle!: { resolve: (blob: Blob | undefined) => void; reject: (error: unknown) => void };
   const done = new Promise<Blob | undefined>((resolve, reject) => {
@@ -51,6 +50,12 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
     notify();
   };
   const waiting = () => !real && (state.status === 'queued' || state.status === 'paused');
+  /** Pause and resume before the engine loaded: only the status moves; the engine reads it when it starts. */
+  const hold = (from: 'queued' | 'paused', to: 'queued' | 'paused') => {
+    if (state.status !== from) return;
+    state = { ...state, status: to };
+    notify();
+  };
 
   const task: DownloadTask = {
     id: `download-${Date.now().toString(36)}-${++counter}`,
@@ -62,19 +67,11 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
     },
     pause() {
       if (real) real.pause();
-      else if (state.status === 'queued') {
-        paused = true;
-        state = { ...state, status: 'paused' };
-        notify();
-      }
+      else hold('queued', 'paused');
     },
     resume() {
       if (real) real.resume();
-      else if (state.status === 'paused') {
-        paused = false;
-        state = { ...state, status: 'queued' };
-        notify();
-      }
+      else hold('paused', 'queued');
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -101,7 +98,7 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
         key,
         { ...options, fileName },
       );
-      if (paused) real.pause();
+      if (state.status === 'paused') real.pause();
       real.subscribe(notify);
       real.done.then(settle.resolve, settle.reject);
       notify();
