@@ -259,6 +259,9 @@ describe('createDownloadTask', () => {
     const bytes = await bytesOf(start());
     expect(sha256Base64(bytes)).toBe(store.checksum);
     expect(refused).toBeGreaterThan(2);
+    // Counted on every GET, so the line above holds whenever the bytes arrived: the refused GETs were asked
+    // again, once each, on top of one per segment.
+    expect(store.requests).toHaveLength(2 + 2);
   });
 
   it('fails with CHECKSUM_MISMATCH on a flipped byte and reports nothing done', async () => {
