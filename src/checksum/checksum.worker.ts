@@ -56,21 +56,15 @@ function startHash(message: Extract<ToWorker, { kind: 'hash' }>): void {
   );
 }
 
-function sessionStep(
-  id: number,
-  step: (hasher: Hasher) => Uint8Array | undefined,
-  giveBack?: Uint8Array,
-): void {
+/** Chains a step of a session after the previous ones, so chunks are hashed in the order they were sent. */
+function sessionStep(id: number, step: (hasher: Hasher) => void): void {
   const job = jobs.get(id);
   if (!job?.hasher) return;
   const { hasher } = job;
   job.steps = job.steps.then(async () => {
     if (!jobs.has(id)) return;
     try {
-      const digest = step(await hasher);
-      if (digest) finish(id, digest);
-      else if (giveBack) post({ kind: 'ack', id, chunk: giveBack }, [giveBack.buffer]);
-      else post({ kind: 'ack', id });
+      step(await hasher);
     } catch (error) {
       fail(id, error);
     }
@@ -89,18 +83,16 @@ scope.addEventListener('message', ({ data: message }) => {
         hasher: createHasher(message.type),
       });
       return;
-    case 'session-update':
-      sessionStep(
-        message.id,
-        (hasher) => {
-          hasher.update(message.chunk);
-          return undefined;
-        },
-        message.chunk,
-      );
+    case 'session-update': {
+      const { id, chunk } = message;
+      sessionStep(id, (hasher) => {
+        hasher.update(chunk);
+        post({ kind: 'ack', id, chunk }, [chunk.buffer]);
+      });
       return;
+    }
     case 'session-digest':
-      sessionStep(message.id, (hasher) => hasher.digest());
+      sessionStep(message.id, (hasher) => finish(message.id, hasher.digest()));
       return;
     case 'abort': {
       const job = jobs.get(message.id);

@@ -6,6 +6,7 @@ import { SUBTLE_MAX_BYTES } from './hash-blob';
 import { computeChecksum } from './index';
 import { sharedPool } from './pool';
 import { SMALL_CASES, seedFor } from './testing/cases';
+import { chunkedReadCases } from './testing/chunked-read-cases';
 import { pseudoRandomBlob } from './testing/pseudo-random';
 import table from './testing/reference-digests.json';
 
@@ -32,30 +33,5 @@ describe('computeChecksum in a worker', () => {
     });
   }
 
-  it('reports progress per chunk up to the total', async () => {
-    const size = 2 * CHUNK_SIZE + 10;
-    const seen: Array<[number, number]> = [];
-    await computeChecksum(pseudoRandomBlob(1, size), 'CRC32', { onProgress: (r, t) => seen.push([r, t]) });
-    expect(seen).toEqual([
-      [CHUNK_SIZE, size],
-      [2 * CHUNK_SIZE, size],
-      [size, size],
-    ]);
-  });
-
-  it('rejects with ABORTED within one chunk', async () => {
-    const controller = new AbortController();
-    const progress: number[] = [];
-    // Past the size that goes to `crypto.subtle` in one piece, which cannot stop midway.
-    const size = SUBTLE_MAX_BYTES + 4 * CHUNK_SIZE;
-    const promise = computeChecksum(pseudoRandomBlob(2, size), 'SHA256', {
-      signal: controller.signal,
-      onProgress: (read) => {
-        progress.push(read);
-        if (read === CHUNK_SIZE) controller.abort();
-      },
-    });
-    await expect(promise).rejects.toMatchObject({ name: 'ObjectStoreError', code: 'ABORTED' });
-    expect(progress).toEqual([CHUNK_SIZE]);
-  });
+  chunkedReadCases('CRC32', SUBTLE_MAX_BYTES + 4 * CHUNK_SIZE);
 });

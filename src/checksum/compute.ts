@@ -32,12 +32,6 @@ export function workerError(message: Extract<FromWorker, { kind: 'error' }>): Ob
   return new ObjectStoreError(code, `Could not hash the file: ${message.message}`);
 }
 
-/**
- * The checksum of a Blob or File as the store wants it: base64 of the raw digest (CRC32 and CRC32C as
- * 4 big-endian bytes, like S3's `x-amz-checksum-crc32(c)`). Hashes in a pooled Web Worker, reading
- * the blob in 2 MiB chunks, so neither the page nor memory suffers on large files. Where no worker can
- * run (Node, SSR, jsdom, a CSP that blocks it) it hashes on the calling thread with the same result.
- */
 /** The no-worker path (Node, SSR, jsdom, a blocked worker): hash-wasm loads only when it is taken. */
 async function hashInThread(
   blob: Blob,
@@ -48,6 +42,12 @@ async function hashInThread(
   return hashBlob(blob, type, options);
 }
 
+/**
+ * The checksum of a Blob or File as the store wants it: base64 of the raw digest (CRC32 and CRC32C as
+ * 4 big-endian bytes, like S3's `x-amz-checksum-crc32(c)`). Hashes in a pooled Web Worker, reading
+ * the blob in 2 MiB chunks, so neither the page nor memory suffers on large files. Where no worker can
+ * run (Node, SSR, jsdom, a CSP that blocks it) it hashes on the calling thread with the same result.
+ */
 export async function computeChecksum(
   blob: Blob,
   type: ChecksumType,

@@ -20,7 +20,7 @@ export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'progress'; id: number; bytesRead: number; total: number }
   /** An update was hashed; its bytes come back to be refilled (a MiB of garbage per update otherwise). */
-  | { kind: 'ack'; id: number; chunk?: Uint8Array }
+  | { kind: 'ack'; id: number; chunk: Uint8Array }
   | { kind: 'done'; id: number; digest: Uint8Array }
   | { kind: 'aborted'; id: number }
   | { kind: 'error'; id: number; code?: string; message: string };

@@ -139,7 +139,7 @@ export function createChecksumSession(
             hasher.update(bytes);
             pending.shift()?.resolve(bytes);
           });
-      }).then((back) => (back instanceof Uint8Array ? back : bytes));
+      }) as Promise<Uint8Array>;
     },
     digest() {
       if (state !== 'open') return refuse();

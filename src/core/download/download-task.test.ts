@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isObjectStoreError, type ObjectStoreError } from '../errors';
 import { createRetryPolicy } from '../retry';
 import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
 import { createDownloadTask, parseContentRange } from './download-task';
+import { failure } from './testing/failure';
 import type { DownloadOptions, DownloadStatus, DownloadTask } from './types';
 
 const SEGMENT = 256 * 1024;
@@ -22,21 +22,25 @@ function setup(size: number, seed = 1) {
   return { store, start };
 }
 
+/** The same body as a byte stream, which the engine reads with a BYOB reader into its own buffers. */
+function asByteStream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream({
+    type: 'bytes',
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value as Uint8Array<ArrayBuffer>);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
 async function bytesOf(task: DownloadTask): Promise<Uint8Array> {
   const blob = await task.done;
   if (!blob) throw new Error('no blob');
   expect(blob.type).toBe('application/x-test');
   return new Uint8Array(await blob.arrayBuffer());
-}
-
-async function failure(task: DownloadTask): Promise<ObjectStoreError> {
-  try {
-    await task.done;
-  } catch (error) {
-    if (isObjectStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error('the download did not fail');
 }
 
 function statuses(task: DownloadTask): DownloadStatus[] {
@@ -116,6 +120,35 @@ describe('createDownloadTask', () => {
     expect(store.requests.map((r) => r.range)).toContain(`bytes=${dropAt}-${3 * SEGMENT - 1}`);
     expect(task.getSnapshot().fetched).toBe(size);
     expect(store.bytesSent - size).toBeLessThan(SEGMENT);
+  });
+
+  it('resumes a dropped byte stream read into our buffers (BYOB), fetching again what the failed read lost', async () => {
+    const size = 4 * SEGMENT;
+    const { store, start } = setup(size);
+    let dropped = false;
+    store.scripts.push((request, s) => {
+      if (!dropped && request.headers?.range?.startsWith(`bytes=${2 * SEGMENT}-`)) {
+        dropped = true;
+        // Mid-buffer: a failed BYOB read keeps the buffer it was given, with the bytes read into it before.
+        const cut = s.serve(request, { dropAfter: 100_000 });
+        return { ...cut, body: asByteStream(cut.body!) };
+      }
+      return undefined;
+    });
+    const task = start({ parallel: 2 });
+    const bytes = await bytesOf(task);
+    expect(sha256Base64(bytes)).toBe(store.checksum);
+    expect(store.requests.filter((r) => r.range?.startsWith(`bytes=${2 * SEGMENT}-`))).toHaveLength(2);
+  });
+
+  it('reports a byte stream that keeps dropping mid-buffer as NETWORK once the retries run out', async () => {
+    const { store, start } = setup(2 * SEGMENT);
+    store.scripts.push((request, s) => {
+      const cut = s.serve(request, { dropAfter: 100_000 });
+      return { ...cut, body: asByteStream(cut.body!) };
+    });
+    const error = await failure(start());
+    expect(error.code).toBe('NETWORK');
   });
 
   it('gives up on a body that stops sending and asks again for the rest', async () => {
@@ -226,6 +259,9 @@ describe('createDownloadTask', () => {
     const bytes = await bytesOf(start());
     expect(sha256Base64(bytes)).toBe(store.checksum);
     expect(refused).toBeGreaterThan(2);
+    // Counted on every GET, so the line above holds whenever the bytes arrived: the refused GETs were asked
+    // again, once each, on top of one per segment.
+    expect(store.requests).toHaveLength(2 + 2);
   });
 
   it('fails with CHECKSUM_MISMATCH on a flipped byte and reports nothing done', async () => {

@@ -9,6 +9,7 @@ import { createSpeedMeter } from '../upload/speed';
 import { withRetry } from '../with-retry';
 import { openBodyReader } from './body-reader';
 import { OrderedFeed } from './ordered-feed';
+import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
 import { type DownloadSink, openSink } from './sinks';
 import type {
   ChecksumSessionFactory,
@@ -138,14 +139,7 @@ class DownloadTaskImpl implements DownloadTask {
   readonly id = `download-${Date.now().toString(36)}-${++taskCounter}`;
   readonly done: Promise<Blob | undefined>;
 
-  private state: DownloadSnapshot = {
-    status: 'queued',
-    loaded: 0,
-    total: 0,
-    bytesPerSecond: 0,
-    etaSeconds: undefined,
-    fetched: 0,
-  };
+  private state: DownloadSnapshot = QUEUED_SNAPSHOT;
   private readonly listeners = new Set<() => void>();
   private resolveDone!: (value: Blob | undefined) => void;
   private rejectDone!: (error: ObjectStoreError) => void;
@@ -199,7 +193,7 @@ class DownloadTaskImpl implements DownloadTask {
     this.done.catch(() => {});
     // Before any await: the save picker needs the click that started the download to still count.
     this.sinkOpening = (deps.openSink ?? openSink)(options.to ?? 'blob', {
-      fileName: options.fileName ?? key.split('/').pop() ?? key,
+      fileName: options.fileName ?? defaultFileName(key),
     });
     this.sinkOpening.catch(() => {});
     const { signal } = options;
@@ -364,10 +358,9 @@ class DownloadTaskImpl implements DownloadTask {
       const last = index === this.verifiers.length - 1;
       const copy = !last || sink.keepsChunks === true;
       inOrder.push(async (chunk) => {
-        const hashed = session.update(copy ? chunk.slice() : chunk).then((back) => {
-          // With a positional sink the digest held the last reference: the buffer can be refilled.
-          if (last && sink.positional) this.recycle(back.buffer);
-        });
+        // The digest holds the last reference to what comes back: a copy, or a chunk the sink has written
+        // (a positional sink) or copied (a Blob) before this step. Refilled instead of left to the collector.
+        const hashed = session.update(copy ? chunk.slice() : chunk).then((back) => this.recycle(back.buffer));
         // Observed when it leaves the window or before the digest; not an unhandled rejection meanwhile.
         hashed.catch(() => {});
         this.hashing.push(hashed);
@@ -641,7 +634,9 @@ class DownloadTaskImpl implements DownloadTask {
     // each write before reading on left the connection idle for a round trip to the writer every MiB.
     let writing: Promise<void> | undefined;
     const flush = async () => {
-      if (filled === 0) return;
+      // A failed BYOB read keeps the buffer it was given (detached, byteLength 0; ours never are): the
+      // bytes read into it before are gone, and the retry asks for them again from `handedTo`.
+      if (filled === 0 || buffer.byteLength === 0) return;
       const bytes = new Uint8Array(buffer, 0, filled);
       const at = position - filled;
       handedTo += filled;
@@ -677,11 +672,9 @@ class DownloadTaskImpl implements DownloadTask {
     }
   }
 
-  /** A buffer for the next write: a recycled one when it fits, else one no larger than what is left to read. */
+  /** A buffer for the next write: a recycled one (always WRITE_SIZE), else one no larger than what is left to read. */
   private takeBuffer(left: number): ArrayBuffer {
-    const spare = this.spare.pop();
-    if (spare && spare.byteLength === WRITE_SIZE) return spare;
-    return new ArrayBuffer(Math.max(1, Math.min(WRITE_SIZE, left)));
+    return this.spare.pop() ?? new ArrayBuffer(Math.max(1, Math.min(WRITE_SIZE, left)));
   }
 
   /** Hands a buffer back once nothing refers to it any more (the feed consumed it into the digest). */

@@ -1,12 +1,12 @@
 // Real Chromium against the real local object store (vitest globalSetup), faults injected by its admin API.
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHttpBackend } from '../../adapters/http-backend';
-import { isObjectStoreError, type ObjectStoreError } from '../errors';
 import { createRetryPolicy } from '../retry';
 import { createFetchTransport } from '../transport/fetch-transport';
 import type { Transport, TransportResponse } from '../transport/types';
 import type { ObjectStoreBackend } from '../types';
 import { createDownloadTask, DEFAULT_SEGMENT_SIZE } from './download-task';
+import { failure } from './testing/failure';
 import type { DownloadOptions, DownloadTask } from './types';
 
 const MiB = 1024 * 1024;
@@ -124,16 +124,6 @@ function start(key: string, options: DownloadOptions = {}, transport: Transport 
     options,
   );
   return { task, urlCalls: () => urlCalls };
-}
-
-async function failure(task: DownloadTask): Promise<ObjectStoreError> {
-  try {
-    await task.done;
-  } catch (error) {
-    if (isObjectStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error('the download did not fail');
 }
 
 function untilLoaded(task: DownloadTask, atLeast: number): Promise<void> {

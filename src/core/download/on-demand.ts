@@ -1,5 +1,6 @@
 import { abortError, ObjectStoreError } from '../errors';
 import type { DownloadDeps } from './download-task';
+import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
 import { showSavePicker } from './save-picker';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './types';
 import { validateDownload } from './validate-options';
@@ -28,7 +29,7 @@ function loadEngine(): Promise<Engine> {
  */
 export function downloadOnDemand(deps: DownloadDeps, key: string, options: DownloadOptions): DownloadTask {
   validateDownload(key, options);
-  const fileName = options.fileName ?? key.split('/').pop() ?? key;
+  const fileName = options.fileName ?? defaultFileName(key);
   const picked = options.to === 'file' ? showSavePicker(fileName) : undefined;
   // Answered after a cancel before the engine loaded: nothing is written, nothing to report.
   picked?.catch(() => {});
@@ -37,15 +38,7 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
     for (const listener of [...listeners]) listener();
   };
   let real: DownloadTask | undefined;
-  let paused = false;
-  let state: DownloadSnapshot = {
-    status: 'queued',
-    loaded: 0,
-    total: 0,
-    bytesPerSecond: 0,
-    etaSeconds: undefined,
-    fetched: 0,
-  };
+  let state: DownloadSnapshot = QUEUED_SNAPSHOT;
   let settle!: { resolve: (blob: Blob | undefined) => void; reject: (error: unknown) => void };
   const done = new Promise<Blob | undefined>((resolve, reject) => {
     settle = { resolve, reject };
@@ -57,6 +50,12 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
     notify();
   };
   const waiting = () => !real && (state.status === 'queued' || state.status === 'paused');
+  /** Pause and resume before the engine loaded: only the status moves; the engine reads it when it starts. */
+  const hold = (from: 'queued' | 'paused', to: 'queued' | 'paused') => {
+    if (state.status !== from) return;
+    state = { ...state, status: to };
+    notify();
+  };
 
   const task: DownloadTask = {
     id: `download-${Date.now().toString(36)}-${++counter}`,
@@ -68,19 +67,11 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
     },
     pause() {
       if (real) real.pause();
-      else if (state.status === 'queued') {
-        paused = true;
-        state = { ...state, status: 'paused' };
-        notify();
-      }
+      else hold('queued', 'paused');
     },
     resume() {
       if (real) real.resume();
-      else if (state.status === 'paused') {
-        paused = false;
-        state = { ...state, status: 'queued' };
-        notify();
-      }
+      else hold('paused', 'queued');
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -107,7 +98,7 @@ export function downloadOnDemand(deps: DownloadDeps, key: string, options: Downl
         key,
         { ...options, fileName },
       );
-      if (paused) real.pause();
+      if (state.status === 'paused') real.pause();
       real.subscribe(notify);
       real.done.then(settle.resolve, settle.reject);
       notify();
