@@ -35,7 +35,7 @@ export function FileCard({
   const info = describeUpload(context, task);
   const nameId = useId();
   const card = useRef<HTMLElement>(null);
-  const focus = useFocusRescue(card);
+  const focus = useFocusRescue(card, rest);
   const { status, error } = snapshot;
   const size = info.size ?? snapshot.total;
   const settled = isSettled(status);
@@ -76,14 +76,8 @@ export function FileCard({
       aria-labelledby={nameId}
       ref={card as RefObject<HTMLDivElement & HTMLLIElement>}
       {...rest}
-      onFocus={(event) => {
-        focus.onFocus(event);
-        rest.onFocus?.(event);
-      }}
-      onBlur={(event) => {
-        focus.onBlur(event);
-        rest.onBlur?.(event);
-      }}
+      onFocus={focus.onFocus}
+      onBlur={focus.onBlur}
     >
       <div className="od-file-card__info">
         <span className="od-file-card__name" id={nameId}>

@@ -32,8 +32,7 @@ function useStableArray<T>(compute: () => readonly T[]): () => readonly T[] {
   }, [compute]);
 }
 
-/** Snapshots of many tasks at once, re-rendering when any of them changes. */
-export function useTaskSnapshots<S>(tasks: readonly Subscribable<S>[]): readonly S[] {
+function useTaskValues<S, V>(tasks: readonly Subscribable<S>[], read: (snapshot: S) => V): readonly V[] {
   const subscribe = useCallback(
     (listener: () => void) => {
       const stops = tasks.map((task) => task.subscribe(listener));
@@ -43,9 +42,25 @@ export function useTaskSnapshots<S>(tasks: readonly Subscribable<S>[]): readonly
     },
     [tasks],
   );
-  const compute = useCallback(() => tasks.map((task) => task.getSnapshot()), [tasks]);
+  const compute = useCallback(() => tasks.map((task) => read(task.getSnapshot())), [tasks, read]);
   const getSnapshot = useStableArray(compute);
   return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+}
+
+const wholeSnapshot = <S>(snapshot: S): S => snapshot;
+const statusOf = (snapshot: { status: Status }): Status => snapshot.status;
+
+/** Snapshots of many tasks at once, re-rendering when any of them changes. */
+export function useTaskSnapshots<S>(tasks: readonly Subscribable<S>[]): readonly S[] {
+  return useTaskValues<S, S>(tasks, wholeSnapshot);
+}
+
+/**
+ * The statuses of many tasks, re-rendering only when one of them changes status: progress events,
+ * many per second per task, leave the caller alone.
+ */
+export function useTaskStatuses(tasks: readonly Subscribable<{ status: Status }>[]): readonly Status[] {
+  return useTaskValues(tasks, statusOf);
 }
 
 function useClientList<T extends { id: string }>(read: () => readonly T[] | undefined): readonly T[] {
