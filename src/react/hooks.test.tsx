@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createObjectStore } from '../core/client';
 import { ObjectStoreError } from '../core/errors';
 import { nodeHasher } from '../core/test-support/fake-backend';
@@ -82,6 +82,27 @@ describe('<ObjectStoreProvider>', () => {
     await waitFor(() =>
       expect(fake.presigns).toMatchObject([{ key: 'a', checksumType: 'SHA1', checksum: 'h' }]),
     );
+  });
+
+  it('stops watching uploads once they are cleared from the client', async () => {
+    const { client, serve } = createTestClient();
+    serve();
+    const task = client.upload(file('a.txt'), { key: 'a' });
+    const stop = vi.fn();
+    const subscribe = task.subscribe.bind(task);
+    vi.spyOn(task, 'subscribe').mockImplementation((listener) => {
+      const unsubscribe = subscribe(listener);
+      return () => {
+        stop();
+        unsubscribe();
+      };
+    });
+    // Nothing but the provider watches the task.
+    renderHook(() => null, { wrapper: wrapperFor(client) });
+    await act(() => task.done);
+    expect(stop).not.toHaveBeenCalled();
+    act(() => client.clearFinished());
+    expect(stop).toHaveBeenCalled();
   });
 
   it('refuses hooks used outside a provider with a clear error', () => {
