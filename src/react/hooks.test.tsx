@@ -18,8 +18,9 @@ import { useUpload } from './use-upload';
 
 afterEach(cleanup);
 
-function wrapperFor(client: ObjectStoreClient) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+const newQueryClient = () => new QueryClient({ defaultOptions: { queries: { retry: false } } });
+
+function wrapperFor(client: ObjectStoreClient, queryClient = newQueryClient()) {
   return ({ children }: { children: ReactNode }) => (
     <ObjectStoreProvider client={client} queryClient={queryClient}>
       {children}
@@ -29,13 +30,8 @@ function wrapperFor(client: ObjectStoreClient) {
 
 function setup() {
   const harness = createTestClient();
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <ObjectStoreProvider client={harness.client} queryClient={queryClient}>
-      {children}
-    </ObjectStoreProvider>
-  );
-  return { ...harness, queryClient, wrapper };
+  const queryClient = newQueryClient();
+  return { ...harness, queryClient, wrapper: wrapperFor(harness.client, queryClient) };
 }
 
 const file = (name: string, size = 10, type = 'text/plain') =>
@@ -424,12 +420,7 @@ describe('over the in-memory store', () => {
   it('uploads, reads the metadata back from the cache, deletes, and reads null', async () => {
     const backend = createMemoryBackend();
     const client = createObjectStore({ backend, hasher: nodeHasher });
-    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    const wrapper = ({ children }: { children: ReactNode }) => (
-      <ObjectStoreProvider client={client} queryClient={queryClient}>
-        {children}
-      </ObjectStoreProvider>
-    );
+    const wrapper = wrapperFor(client);
     const { result } = renderHook(
       () => ({ upload: useUpload(), meta: useObjectMetadata('docs/a.txt'), del: useDeleteObject() }),
       { wrapper },
