@@ -2,7 +2,7 @@ import { type HTMLAttributes, type RefObject, useId, useRef } from 'react';
 import { cx } from './class-names';
 import { describeUpload, useObjectStoreContext } from './context';
 import type { UploadTask } from './engine-types';
-import { formatBytes, formatPercent, progressOf } from './format';
+import { formatBytes, formatPercent, progressOf, transferProgress } from './format';
 import { errorText, type Messages } from './messages';
 import { ProgressBar } from './progress-bar';
 import { progressText } from './progress-text';
@@ -42,11 +42,7 @@ export function FileCard({
   const active = !settled && status !== 'paused';
   // Hashing reads the whole file before the first byte can go: its progress is worth showing.
   const value =
-    status === 'done'
-      ? 1
-      : status === 'hashing'
-        ? progressOf(snapshot.hashed, snapshot.total)
-        : progressOf(snapshot.loaded, snapshot.total);
+    status === 'hashing' ? progressOf(snapshot.hashed, snapshot.total) : transferProgress(snapshot);
   const valueText =
     status === 'hashing'
       ? messages.hashingText(formatPercent(value ?? 0, locale))

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { rememberTask } from './context';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './engine-types';
-import { progressOf } from './format';
+import { transferProgress } from './format';
 import { useDownloadTasks, useTaskView } from './use-tasks';
 
 export interface UseDownloadOptions extends Omit<DownloadOptions, 'signal' | 'fileName'> {
@@ -56,7 +56,7 @@ export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult
           id: task.id,
           key: task.key,
           name: context.taskInfo.get(task)?.name ?? fileNameOf(task.key),
-          progress: snapshot.status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total),
+          progress: transferProgress(snapshot),
           speed: snapshot.bytesPerSecond,
           task,
         };

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { describeUpload, type ObjectStoreContextValue, rememberTask } from './context';
 import type { UploadOptions, UploadSnapshot, UploadTask } from './engine-types';
-import { progressOf } from './format';
+import { transferProgress } from './format';
 import { useTaskView, useUploadTasks } from './use-tasks';
 
 export interface UseUploadOptions extends Omit<UploadOptions, 'key' | 'signal'> {
@@ -84,7 +84,7 @@ export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
           name: info.name,
           type: info.type,
           size: info.size ?? snapshot.total,
-          progress: snapshot.status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total),
+          progress: transferProgress(snapshot),
           speed: snapshot.bytesPerSecond,
           task,
         };
