@@ -97,7 +97,6 @@ export function App({ storeUrl }: { storeUrl: string }) {
       setStored((before) => [entry, ...before.filter((other) => other.key !== entry.key)]),
     [],
   );
-  const canDownload = typeof (client as { download?: unknown }).download === 'function';
 
   return (
     <ObjectStoreProvider key={options.checksumType} client={client} queryClient={queryClient}>
@@ -118,7 +117,7 @@ export function App({ storeUrl }: { storeUrl: string }) {
             <UploadList />
             <FinishedUploads onStored={onStored} />
           </section>
-          {canDownload && <Downloads />}
+          <Downloads />
           <section aria-labelledby="stored-heading">
             <h2 id="stored-heading">Stored objects</h2>
             {stored.length === 0 ? (
@@ -129,7 +128,6 @@ export function App({ storeUrl }: { storeUrl: string }) {
                   key={`${entry.cdn}:${entry.key}`}
                   entry={entry}
                   backend={backend}
-                  canDownload={canDownload}
                   onDismiss={() => setStored((before) => before.filter((other) => other !== entry))}
                 />
               ))

@@ -1,13 +1,15 @@
-import {
-  defaultMessages,
-  formatBytes,
-  formatDuration,
-  formatPercent,
-  formatSpeed,
-  ProgressBar,
-  useDownload,
-} from 'objectdrop/react';
+import { defaultMessages, ProgressBar, useDownload } from 'objectdrop/react';
 import { useId } from 'react';
+import { transferText } from './transfer-text';
+
+/** A button whose accessible name says which download it acts on. */
+function Action({ label, name, onClick }: { label: string; name: string; onClick: () => void }) {
+  return (
+    <button type="button" aria-label={`${label} download of ${name}`} onClick={onClick}>
+      {label}
+    </button>
+  );
+}
 
 /** Every download of the client (the Download buttons start them), with pause and resume. */
 export function Downloads() {
@@ -20,15 +22,12 @@ export function Downloads() {
       <ul className="demo-downloads">
         {items.map((item) => {
           const value = item.progress ?? 0;
-          const text = [
-            `${formatPercent(value)}, ${formatBytes(item.loaded)} of ${formatBytes(item.total ?? 0)}`,
-            item.status === 'downloading' && item.speed > 0 ? formatSpeed(item.speed) : undefined,
-            item.status === 'downloading' && item.etaSeconds !== undefined
-              ? `${formatDuration(item.etaSeconds)} left`
-              : undefined,
-          ]
-            .filter(Boolean)
-            .join(', ');
+          const text = transferText(
+            value,
+            item.loaded,
+            item.total,
+            item.status === 'downloading' ? { speed: item.speed, secondsLeft: item.etaSeconds } : undefined,
+          );
           const state =
             item.status === 'failed' && item.error
               ? (defaultMessages.errors[item.error.code] ?? item.error.message)
@@ -48,49 +47,19 @@ export function Downloads() {
               </p>
               <div className="demo-actions">
                 {running && item.status !== 'verifying' && (
-                  <button
-                    type="button"
-                    aria-label={`Pause download of ${item.name}`}
-                    onClick={() => pause(item.id)}
-                  >
-                    Pause
-                  </button>
+                  <Action label="Pause" name={item.name} onClick={() => pause(item.id)} />
                 )}
                 {item.status === 'paused' && (
-                  <button
-                    type="button"
-                    aria-label={`Resume download of ${item.name}`}
-                    onClick={() => resume(item.id)}
-                  >
-                    Resume
-                  </button>
+                  <Action label="Resume" name={item.name} onClick={() => resume(item.id)} />
                 )}
                 {(running || item.status === 'paused') && (
-                  <button
-                    type="button"
-                    aria-label={`Cancel download of ${item.name}`}
-                    onClick={() => cancel(item.id)}
-                  >
-                    Cancel
-                  </button>
+                  <Action label="Cancel" name={item.name} onClick={() => cancel(item.id)} />
                 )}
                 {item.status === 'failed' && (
-                  <button
-                    type="button"
-                    aria-label={`Retry download of ${item.name}`}
-                    onClick={() => retry(item.id)}
-                  >
-                    Retry
-                  </button>
+                  <Action label="Retry" name={item.name} onClick={() => retry(item.id)} />
                 )}
                 {!running && item.status !== 'paused' && (
-                  <button
-                    type="button"
-                    aria-label={`Remove download of ${item.name}`}
-                    onClick={() => remove(item.id)}
-                  >
-                    Remove
-                  </button>
+                  <Action label="Remove" name={item.name} onClick={() => remove(item.id)} />
                 )}
               </div>
             </li>

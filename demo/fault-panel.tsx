@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
+import { CheckField } from './check-field';
 import { type FaultPatch, type FaultSettings, getFaults, resetFaults, setFaults } from './store-admin';
 
 type NumericField = Exclude<keyof FaultSettings, 'corruptDownload'>;
@@ -134,15 +135,12 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
               <small id={`${ids}-${field}-hint`}>{hint}</small>
             </div>
           ))}
-          <div className="demo-field demo-field--check">
-            <input
-              id={`${ids}-corrupt`}
-              type="checkbox"
-              checked={draft.corruptDownload}
-              onChange={(event) => setDraft({ ...draft, corruptDownload: event.currentTarget.checked })}
-            />
-            <label htmlFor={`${ids}-corrupt`}>Corrupt downloads (flip one byte)</label>
-          </div>
+          <CheckField
+            id={`${ids}-corrupt`}
+            label="Corrupt downloads (flip one byte)"
+            checked={draft.corruptDownload}
+            onChange={(checked) => setDraft({ ...draft, corruptDownload: checked })}
+          />
         </div>
         <div className="demo-actions">
           <button type="submit">Apply faults</button>

@@ -69,12 +69,10 @@ function CdnUrl({ entry, backend }: { entry: StoredEntry; backend: ObjectStoreBa
 export function StoredObject({
   entry,
   backend,
-  canDownload,
   onDismiss,
 }: {
   entry: StoredEntry;
   backend: ObjectStoreBackend;
-  canDownload: boolean;
   onDismiss: () => void;
 }) {
   const headingId = useId();
@@ -98,14 +96,7 @@ export function StoredObject({
       {object === null && <p data-field="deleted">No object with this key (deleted or expired).</p>}
       {object && <Metadata object={object} />}
       <div className="demo-actions">
-        {object &&
-          (canDownload ? (
-            <DownloadButton objectKey={entry.key} cdn={entry.cdn} segmentSize={1024 * 1024} verify />
-          ) : (
-            <button type="button" disabled>
-              Download (needs the download engine)
-            </button>
-          ))}
+        {object && <DownloadButton objectKey={entry.key} cdn={entry.cdn} segmentSize={1024 * 1024} verify />}
         {object && (
           <button
             type="button"

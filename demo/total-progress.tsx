@@ -1,14 +1,6 @@
-import type { ObjectStoreError } from 'objectdrop';
-import {
-  defaultMessages,
-  formatBytes,
-  formatDuration,
-  formatPercent,
-  formatSpeed,
-  ProgressBar,
-  useUpload,
-} from 'objectdrop/react';
+import { defaultMessages, ProgressBar, useUpload } from 'objectdrop/react';
 import { useId } from 'react';
+import { transferText } from './transfer-text';
 
 /** All uploads together: one bar, speed, time left, counts, and bulk actions. */
 export function TotalProgress() {
@@ -22,19 +14,15 @@ export function TotalProgress() {
   const left = speed > 0 ? (total - loaded) / speed : undefined;
   const count = (status: string) => items.filter((item) => item.status === status).length;
   // The core snapshot says when a task waits to retry, and why (a 429, an expired URL, a drop).
-  const waiting = items.flatMap((item) => {
-    const retry = (item as { retry?: { error: ObjectStoreError } }).retry;
-    return retry && item.status !== 'failed' ? [retry.error] : [];
-  });
+  const waiting = items.flatMap((item) => (item.retry && item.status !== 'failed' ? [item.retry.error] : []));
   const failed = items.filter((item) => item.status === 'failed');
   const running = items.filter((item) => !['done', 'failed', 'canceled'].includes(item.status));
-  const summary = [
-    `${formatPercent(progress)}, ${formatBytes(loaded)} of ${formatBytes(total)}`,
-    isUploading && speed > 0 ? formatSpeed(speed) : undefined,
-    isUploading && left !== undefined ? `${formatDuration(left)} left` : undefined,
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const summary = transferText(
+    progress,
+    loaded,
+    total,
+    isUploading ? { speed, secondsLeft: left } : undefined,
+  );
   return (
     <section className="demo-total" aria-labelledby={headingId} data-testid="total-progress">
       <h3 id={headingId}>All uploads</h3>

@@ -1,5 +1,6 @@
 import type { ChecksumType } from 'objectdrop';
 import { useId } from 'react';
+import { CheckField } from './check-field';
 
 /** What the demo's upload form sets: per-upload options plus the client's checksum type. */
 export interface DemoUploadOptions {
@@ -63,33 +64,24 @@ export function UploadOptionsForm({
         />
         <small id={`${id}-ttl-hint`}>Empty: kept.</small>
       </div>
-      <div className="demo-field demo-field--check">
-        <input
-          id={`${id}-cdn`}
-          type="checkbox"
-          checked={value.cdn}
-          onChange={(event) => set('cdn', event.currentTarget.checked)}
-        />
-        <label htmlFor={`${id}-cdn`}>Store in the CDN bucket</label>
-      </div>
-      <div className="demo-field demo-field--check">
-        <input
-          id={`${id}-overwrite`}
-          type="checkbox"
-          checked={value.overwrite}
-          onChange={(event) => set('overwrite', event.currentTarget.checked)}
-        />
-        <label htmlFor={`${id}-overwrite`}>Overwrite an object with the same key</label>
-      </div>
-      <div className="demo-field demo-field--check">
-        <input
-          id={`${id}-auto`}
-          type="checkbox"
-          checked={value.autoStart}
-          onChange={(event) => set('autoStart', event.currentTarget.checked)}
-        />
-        <label htmlFor={`${id}-auto`}>Start uploads as soon as files are added</label>
-      </div>
+      <CheckField
+        id={`${id}-cdn`}
+        label="Store in the CDN bucket"
+        checked={value.cdn}
+        onChange={(checked) => set('cdn', checked)}
+      />
+      <CheckField
+        id={`${id}-overwrite`}
+        label="Overwrite an object with the same key"
+        checked={value.overwrite}
+        onChange={(checked) => set('overwrite', checked)}
+      />
+      <CheckField
+        id={`${id}-auto`}
+        label="Start uploads as soon as files are added"
+        checked={value.autoStart}
+        onChange={(checked) => set('autoStart', checked)}
+      />
     </fieldset>
   );
 }

@@ -39,53 +39,38 @@ async function addFiles(canvasElement: HTMLElement, files: File[]) {
 const card = (canvasElement: HTMLElement, name: string) =>
   within(canvasElement).getByRole('listitem', { name });
 
+/** Adds sample files (made when the play runs) and waits until each card reads done. */
+const uploadsUntilDone =
+  (...files: Parameters<typeof sampleFile>[]): Story['play'] =>
+  async ({ canvasElement }) => {
+    await addFiles(
+      canvasElement,
+      files.map((args) => sampleFile(...args)),
+    );
+    for (const [name] of files) {
+      await waitFor(() => expect(card(canvasElement, name)).toHaveAttribute('data-state', 'done'), TIMEOUT);
+    }
+  };
+
 export const HappyPath: Story = {
   render: () => <Uploader />,
-  play: async ({ canvasElement }) => {
-    await addFiles(canvasElement, [
-      sampleFile('photo.jpg', 600_000, 'image/jpeg'),
-      sampleFile('notes.txt', 2_000, 'text/plain'),
-    ]);
-    await waitFor(
-      () => expect(card(canvasElement, 'photo.jpg')).toHaveAttribute('data-state', 'done'),
-      TIMEOUT,
-    );
-    await waitFor(
-      () => expect(card(canvasElement, 'notes.txt')).toHaveAttribute('data-state', 'done'),
-      TIMEOUT,
-    );
-  },
+  play: uploadsUntilDone(['photo.jpg', 600_000, 'image/jpeg'], ['notes.txt', 2_000, 'text/plain']),
 };
 
 export const RateLimitedAndRecovering: Story = {
   render: () => <Uploader faults={{ rateLimitRate: 0.5, retryAfterSeconds: 1 }} />,
-  play: async ({ canvasElement }) => {
-    await addFiles(canvasElement, [sampleFile('a.bin', 100_000)]);
-    await waitFor(() => expect(card(canvasElement, 'a.bin')).toHaveAttribute('data-state', 'done'), TIMEOUT);
-  },
+  play: uploadsUntilDone(['a.bin', 100_000]),
 };
 
 export const NetworkDropRetried: Story = {
   render: () => <Uploader faults={{ dropUploadAfterBytes: 200_000, dropCount: 1 }} />,
-  play: async ({ canvasElement }) => {
-    await addFiles(canvasElement, [sampleFile('video.mp4', 500_000, 'video/mp4')]);
-    await waitFor(
-      () => expect(card(canvasElement, 'video.mp4')).toHaveAttribute('data-state', 'done'),
-      TIMEOUT,
-    );
-  },
+  play: uploadsUntilDone(['video.mp4', 500_000, 'video/mp4']),
 };
 
 export const UrlExpiredAndRefreshed: Story = {
   // URLs that live one second, on a slow link: the PUT outlives its URL and the engine re-presigns.
   render: () => <Uploader faults={{ urlTtlSeconds: 1, latencyMs: 600 }} />,
-  play: async ({ canvasElement }) => {
-    await addFiles(canvasElement, [sampleFile('slow.bin', 50_000)]);
-    await waitFor(
-      () => expect(card(canvasElement, 'slow.bin')).toHaveAttribute('data-state', 'done'),
-      TIMEOUT,
-    );
-  },
+  play: uploadsUntilDone(['slow.bin', 50_000]),
 };
 
 export const ChecksumMismatch: Story = {

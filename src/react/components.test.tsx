@@ -199,6 +199,24 @@ describe('<UploadList>', () => {
     );
   });
 
+  it('renders its items again on status changes, not on every progress event', async () => {
+    const renderItem = vi.fn((task: { id: string }) => task.id);
+    const { client, transport } = renderWith(<UploadList renderItem={renderItem} />);
+    act(() => {
+      client.upload(file('a.txt', 1000), { key: 'a' });
+    });
+    const put = await transport.next();
+    await waitFor(() => expect(client.uploads[0]?.getSnapshot().status).toBe('uploading'));
+    const before = renderItem.mock.calls.length;
+    act(() => put.progress(100));
+    act(() => put.progress(200));
+    act(() => put.progress(300));
+    expect(client.uploads[0]?.getSnapshot().loaded).toBe(300);
+    expect(renderItem.mock.calls.length).toBe(before);
+    act(() => client.uploads[0]?.cancel());
+    expect(renderItem.mock.calls.length).toBeGreaterThan(before);
+  });
+
   it('moves focus to the next card when a removed card had it', async () => {
     const user = userEvent.setup();
     const { client, serve } = renderWith(<UploadList />);

@@ -3,7 +3,7 @@ import { ObjectStoreError } from '../core/errors';
 import { cx } from './class-names';
 import { rememberTask, useObjectStoreContext } from './context';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './engine-types';
-import { progressOf } from './format';
+import { transferProgress } from './format';
 import { errorText, type Messages } from './messages';
 import { ProgressBar } from './progress-bar';
 import { progressText } from './progress-text';
@@ -73,7 +73,7 @@ export function DownloadButton(props: DownloadButtonProps) {
     });
   };
 
-  const value = status === 'done' ? 1 : snapshot ? progressOf(snapshot.loaded, snapshot.total) : undefined;
+  const value = snapshot && transferProgress(snapshot);
   const stateText =
     status === undefined
       ? ''

@@ -250,29 +250,22 @@ export function DropZone(props: DropZoneProps) {
       <p className="od-dropzone__hint" id={hintId}>
         {zone.isDragOver ? messages.dropZoneActive : (children ?? messages.dropZoneHint)}
       </p>
-      <button
-        type="button"
-        className="od-dropzone__button"
+      <Picker
+        label={messages.chooseFiles}
         onClick={zone.open}
         disabled={disabled}
-        aria-describedby={hintId}
-      >
-        {messages.chooseFiles}
-      </button>
-      <input {...zone.inputProps} />
+        hintId={hintId}
+        inputProps={zone.inputProps}
+      />
       {folders && (
-        <>
-          <button
-            type="button"
-            className="od-dropzone__button od-dropzone__button--folder"
-            onClick={zone.openFolder}
-            disabled={disabled}
-            aria-describedby={hintId}
-          >
-            {messages.chooseFolder}
-          </button>
-          <input {...zone.folderInputProps} />
-        </>
+        <Picker
+          label={messages.chooseFolder}
+          modifier="od-dropzone__button--folder"
+          onClick={zone.openFolder}
+          disabled={disabled}
+          hintId={hintId}
+          inputProps={zone.folderInputProps}
+        />
       )}
       {!hideRejections && rejections.length > 0 && (
         <div className="od-dropzone__rejections">
@@ -292,5 +285,30 @@ export function DropZone(props: DropZoneProps) {
       )}
       <LiveRegion message={zone.announcement} />
     </div>
+  );
+}
+
+/** A real button that opens a hidden file input: the keyboard's way in. */
+function Picker(props: {
+  label: string;
+  modifier?: string;
+  onClick: () => void;
+  disabled: boolean | undefined;
+  hintId: string;
+  inputProps: DropZoneState['inputProps'];
+}) {
+  return (
+    <>
+      <button
+        type="button"
+        className={cx('od-dropzone__button', props.modifier)}
+        onClick={props.onClick}
+        disabled={props.disabled}
+        aria-describedby={props.hintId}
+      >
+        {props.label}
+      </button>
+      <input {...props.inputProps} />
+    </>
   );
 }

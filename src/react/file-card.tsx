@@ -2,7 +2,7 @@ import { type HTMLAttributes, type RefObject, useId, useRef } from 'react';
 import { cx } from './class-names';
 import { describeUpload, useObjectStoreContext } from './context';
 import type { UploadTask } from './engine-types';
-import { formatBytes, formatPercent, progressOf } from './format';
+import { formatBytes, formatPercent, progressOf, transferProgress } from './format';
 import { errorText, type Messages } from './messages';
 import { ProgressBar } from './progress-bar';
 import { progressText } from './progress-text';
@@ -35,18 +35,14 @@ export function FileCard({
   const info = describeUpload(context, task);
   const nameId = useId();
   const card = useRef<HTMLElement>(null);
-  const focus = useFocusRescue(card);
+  const focus = useFocusRescue(card, rest);
   const { status, error } = snapshot;
   const size = info.size ?? snapshot.total;
   const settled = isSettled(status);
   const active = !settled && status !== 'paused';
   // Hashing reads the whole file before the first byte can go: its progress is worth showing.
   const value =
-    status === 'done'
-      ? 1
-      : status === 'hashing'
-        ? progressOf(snapshot.hashed, snapshot.total)
-        : progressOf(snapshot.loaded, snapshot.total);
+    status === 'hashing' ? progressOf(snapshot.hashed, snapshot.total) : transferProgress(snapshot);
   const valueText =
     status === 'hashing'
       ? messages.hashingText(formatPercent(value ?? 0, locale))
@@ -76,14 +72,8 @@ export function FileCard({
       aria-labelledby={nameId}
       ref={card as RefObject<HTMLDivElement & HTMLLIElement>}
       {...rest}
-      onFocus={(event) => {
-        focus.onFocus(event);
-        rest.onFocus?.(event);
-      }}
-      onBlur={(event) => {
-        focus.onBlur(event);
-        rest.onBlur?.(event);
-      }}
+      onFocus={focus.onFocus}
+      onBlur={focus.onBlur}
     >
       <div className="od-file-card__info">
         <span className="od-file-card__name" id={nameId}>

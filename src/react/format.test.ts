@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatPercent, progressOf } from './format';
+import { formatBytes, formatDuration, formatPercent, progressOf, transferProgress } from './format';
 import { defaultMessages, errorText, mergeMessages } from './messages';
 import { progressText } from './progress-text';
 
@@ -27,6 +27,12 @@ describe('formatting', () => {
   it('has no progress while the total is unknown', () => {
     expect(progressOf(5, 0)).toBeUndefined();
     expect(progressOf(5, 10)).toBe(0.5);
+  });
+
+  it('counts a done transfer as whole, even one that moved no byte', () => {
+    expect(transferProgress({ status: 'done', loaded: 0, total: 10 })).toBe(1);
+    expect(transferProgress({ status: 'uploading', loaded: 5, total: 10 })).toBe(0.5);
+    expect(transferProgress({ status: 'queued', loaded: 0, total: undefined })).toBeUndefined();
   });
 
   it('writes the readable progress value of a progress bar', () => {

@@ -58,3 +58,12 @@ export function progressOf(loaded: number, total: number | undefined): number | 
   if (total === undefined || total <= 0) return undefined;
   return Math.min(1, Math.max(0, loaded / total));
 }
+
+/** A transfer's `progressOf`, where done is whole even if no byte moved (an upload skipped as unchanged). */
+export function transferProgress(snapshot: {
+  status: string;
+  loaded: number;
+  total: number | undefined;
+}): number | undefined {
+  return snapshot.status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total);
+}

@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createObjectStore } from '../core/client';
 import { ObjectStoreError } from '../core/errors';
 import { nodeHasher } from '../core/test-support/fake-backend';
@@ -18,8 +18,9 @@ import { useUpload } from './use-upload';
 
 afterEach(cleanup);
 
-function wrapperFor(client: ObjectStoreClient) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+const newQueryClient = () => new QueryClient({ defaultOptions: { queries: { retry: false } } });
+
+function wrapperFor(client: ObjectStoreClient, queryClient = newQueryClient()) {
   return ({ children }: { children: ReactNode }) => (
     <ObjectStoreProvider client={client} queryClient={queryClient}>
       {children}
@@ -29,13 +30,8 @@ function wrapperFor(client: ObjectStoreClient) {
 
 function setup() {
   const harness = createTestClient();
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <ObjectStoreProvider client={harness.client} queryClient={queryClient}>
-      {children}
-    </ObjectStoreProvider>
-  );
-  return { ...harness, queryClient, wrapper };
+  const queryClient = newQueryClient();
+  return { ...harness, queryClient, wrapper: wrapperFor(harness.client, queryClient) };
 }
 
 const file = (name: string, size = 10, type = 'text/plain') =>
@@ -82,6 +78,27 @@ describe('<ObjectStoreProvider>', () => {
     await waitFor(() =>
       expect(fake.presigns).toMatchObject([{ key: 'a', checksumType: 'SHA1', checksum: 'h' }]),
     );
+  });
+
+  it('stops watching uploads once they are cleared from the client', async () => {
+    const { client, serve } = createTestClient();
+    serve();
+    const task = client.upload(file('a.txt'), { key: 'a' });
+    const stop = vi.fn();
+    const subscribe = task.subscribe.bind(task);
+    vi.spyOn(task, 'subscribe').mockImplementation((listener) => {
+      const unsubscribe = subscribe(listener);
+      return () => {
+        stop();
+        unsubscribe();
+      };
+    });
+    // Nothing but the provider watches the task.
+    renderHook(() => null, { wrapper: wrapperFor(client) });
+    await act(() => task.done);
+    expect(stop).not.toHaveBeenCalled();
+    act(() => client.clearFinished());
+    expect(stop).toHaveBeenCalled();
   });
 
   it('refuses hooks used outside a provider with a clear error', () => {
@@ -403,12 +420,7 @@ describe('over the in-memory store', () => {
   it('uploads, reads the metadata back from the cache, deletes, and reads null', async () => {
     const backend = createMemoryBackend();
     const client = createObjectStore({ backend, hasher: nodeHasher });
-    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    const wrapper = ({ children }: { children: ReactNode }) => (
-      <ObjectStoreProvider client={client} queryClient={queryClient}>
-        {children}
-      </ObjectStoreProvider>
-    );
+    const wrapper = wrapperFor(client);
     const { result } = renderHook(
       () => ({ upload: useUpload(), meta: useObjectMetadata('docs/a.txt'), del: useDeleteObject() }),
       { wrapper },

@@ -1,5 +1,5 @@
 import type { TransferSnapshot } from './engine-types';
-import { formatBytes, formatDuration, formatPercent, progressOf } from './format';
+import { formatBytes, formatDuration, formatPercent, transferProgress } from './format';
 import type { Messages } from './messages';
 
 /** The readable value of a transfer's progress bar, e.g. "34%, 12 MB of 35 MB, 8 sec left". */
@@ -8,7 +8,7 @@ export function progressText(
   messages: Messages,
   locale: string | undefined,
 ): string {
-  const fraction = snapshot.status === 'done' ? 1 : (progressOf(snapshot.loaded, snapshot.total) ?? 0);
+  const fraction = transferProgress(snapshot) ?? 0;
   const moving = snapshot.status === 'uploading' || snapshot.status === 'downloading';
   const eta = snapshot.etaSeconds;
   return messages.progressText({

@@ -80,7 +80,14 @@ function syncFinishedUploads(
     else if (!quiet) void queryClient.invalidateQueries({ queryKey: metadataKeys.key(object.key) });
   };
   const watch = () => {
-    for (const task of client.uploads) {
+    const listed = new Set(client.uploads);
+    // Cleared tasks leave the client's list: let them (and their files) go.
+    for (const [task, stop] of watched) {
+      if (listed.has(task)) continue;
+      stop();
+      watched.delete(task);
+    }
+    for (const task of listed) {
       if (watched.has(task)) continue;
       watched.set(
         task,

@@ -7,7 +7,7 @@ import { LiveRegion } from './live-region';
 import { errorText, type Messages } from './messages';
 import { useFocusRescue } from './use-focus-rescue';
 import { useMessages } from './use-messages';
-import { useTaskSnapshots, useUploadTasks } from './use-tasks';
+import { useTaskStatuses, useUploadTasks } from './use-tasks';
 
 export interface UploadListProps extends Omit<HTMLAttributes<HTMLElement>, 'children'> {
   /** Which uploads to show. Default: every upload of the provider's client not removed. */
@@ -32,28 +32,29 @@ export function UploadList({
   const { messages } = useMessages(overrides);
   const all = useUploadTasks();
   const tasks = given ?? all;
-  const snapshots = useTaskSnapshots(tasks);
+  // Statuses only: the cards follow their own progress, so the list re-renders on status changes alone.
+  const statuses = useTaskStatuses(tasks);
   const [announcement, setAnnouncement] = useState('');
   const section = useRef<HTMLElement>(null);
-  const focus = useFocusRescue(section);
+  const focus = useFocusRescue(section, rest);
   const lastStatus = useRef(new Map<UploadTask, string>());
 
   // Announce each finish or failure once (not every progress step: that floods screen readers).
   useEffect(() => {
     const said: string[] = [];
     tasks.forEach((task, index) => {
-      const snapshot = snapshots[index];
-      if (!snapshot) return;
+      const status = statuses[index];
+      if (!status) return;
       const before = lastStatus.current.get(task);
-      lastStatus.current.set(task, snapshot.status);
-      if (before === undefined || before === snapshot.status) return;
+      lastStatus.current.set(task, status);
+      if (before === undefined || before === status) return;
       const { name } = describeUpload(context, task);
-      if (snapshot.status === 'done') said.push(messages.uploadFinished(name));
-      if (snapshot.status === 'failed')
-        said.push(messages.uploadFailed(name, errorText(messages, snapshot.error)));
+      if (status === 'done') said.push(messages.uploadFinished(name));
+      if (status === 'failed')
+        said.push(messages.uploadFailed(name, errorText(messages, task.getSnapshot().error)));
     });
     if (said.length > 0) setAnnouncement(said.join(' '));
-  }, [tasks, snapshots, context, messages]);
+  }, [tasks, statuses, context, messages]);
 
   return (
     <section
@@ -63,14 +64,8 @@ export function UploadList({
       ref={section}
       {...rest}
       // A removed card takes the focused Remove button with it: focus moves to the next card.
-      onFocus={(event) => {
-        focus.onFocus(event);
-        rest.onFocus?.(event);
-      }}
-      onBlur={(event) => {
-        focus.onBlur(event);
-        rest.onBlur?.(event);
-      }}
+      onFocus={focus.onFocus}
+      onBlur={focus.onBlur}
     >
       {tasks.length > 0 ? (
         <ul className="od-upload-list__items">

@@ -1,8 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { rememberTask } from './context';
 import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './engine-types';
-import { progressOf } from './format';
-import { isActive, isSettled } from './status';
+import { transferProgress } from './format';
 import { useDownloadTasks, useTaskView } from './use-tasks';
 
 export interface UseDownloadOptions extends Omit<DownloadOptions, 'signal' | 'fileName'> {
@@ -41,11 +40,12 @@ export function fileNameOf(key: string): string {
 
 export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult {
   const { own = false, ...defaults } = options;
-  const { context, tasks, snapshots, defaultsRef, adopt, find, remove } = useTaskView<
-    DownloadTask,
-    DownloadSnapshot,
-    DownloadOptions
-  >(useDownloadTasks(), own, defaults);
+  const view = useTaskView<DownloadTask, DownloadSnapshot, DownloadOptions>(
+    useDownloadTasks(),
+    own,
+    defaults,
+  );
+  const { context, tasks, snapshots, defaultsRef, adopt, find } = view;
 
   const items = useMemo(
     () =>
@@ -56,7 +56,7 @@ export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult
           id: task.id,
           key: task.key,
           name: context.taskInfo.get(task)?.name ?? fileNameOf(task.key),
-          progress: snapshot.status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total),
+          progress: transferProgress(snapshot),
           speed: snapshot.bytesPerSecond,
           task,
         };
@@ -86,28 +86,17 @@ export function useDownload(options: UseDownloadOptions = {}): UseDownloadResult
     },
     [find, context, download],
   );
-  const clear = useCallback(() => {
-    context.removed.add(tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id));
-  }, [tasks, context]);
-
-  const totals = items.reduce(
-    (sum, item) =>
-      item.status === 'canceled'
-        ? sum
-        : { loaded: sum.loaded + item.loaded, total: sum.total + (item.total ?? 0) },
-    { loaded: 0, total: 0 },
-  );
 
   return {
     download,
     items,
-    cancel: (id) => find(id)?.cancel(),
-    pause: (id) => find(id)?.pause(),
-    resume: (id) => find(id)?.resume(),
+    cancel: view.cancel,
+    pause: view.pause,
+    resume: view.resume,
     retry,
-    remove,
-    clear,
-    progress: progressOf(totals.loaded, totals.total) ?? 0,
-    isDownloading: items.some((item) => isActive(item.status)),
+    remove: view.remove,
+    clear: view.clear,
+    progress: view.progress,
+    isDownloading: view.active,
   };
 }

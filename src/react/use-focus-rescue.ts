@@ -1,4 +1,11 @@
-import { type FocusEvent, type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
+import {
+  type FocusEvent,
+  type FocusEventHandler,
+  type RefObject,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+} from 'react';
 
 // useLayoutEffect warns during server rendering in React 18; nothing needs rescuing there.
 const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
@@ -7,9 +14,15 @@ const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : 
  * Buttons come and go as a transfer changes state (Pause becomes Resume, Cancel becomes Retry).
  * When the focused one disappears, the browser drops focus to <body> and a keyboard user has to
  * start over from the top of the page: put focus back on the first button of `container`, or on
- * the container itself.
+ * the container itself. `own` are the caller's handlers of the same events, which still run.
  */
-export function useFocusRescue(container: RefObject<HTMLElement | null>) {
+export function useFocusRescue(
+  container: RefObject<HTMLElement | null>,
+  own: {
+    onFocus?: FocusEventHandler<HTMLElement> | undefined;
+    onBlur?: FocusEventHandler<HTMLElement> | undefined;
+  } = {},
+) {
   const lastFocused = useRef<HTMLElement | null>(null);
 
   useIsomorphicLayoutEffect(() => {
@@ -29,11 +42,13 @@ export function useFocusRescue(container: RefObject<HTMLElement | null>) {
   return {
     onFocus: (event: FocusEvent<HTMLElement>) => {
       lastFocused.current = event.target;
+      own.onFocus?.(event);
     },
     onBlur: (event: FocusEvent<HTMLElement>) => {
       const next = event.relatedTarget as Node | null;
       // Focus moved elsewhere on purpose; a removed element blurs with no related target.
       if (next && !container.current?.contains(next)) lastFocused.current = null;
+      own.onBlur?.(event);
     },
   };
 }

@@ -13,7 +13,7 @@ import type {
   UploadStatus,
   UploadTask,
 } from './engine-types';
-import { progressOf } from './format';
+import { transferProgress } from './format';
 import { metadataKeys } from './query-keys';
 import { isActive } from './status';
 import { metadataQuery } from './use-object-metadata';
@@ -157,7 +157,7 @@ export function useObjectStore(): UseObjectStoreResult {
         isUploading: entry.upload !== undefined && running,
         isDownloading: entry.download !== undefined && running,
         isDeleting: false,
-        progress: snapshot.status === 'done' ? 1 : (progressOf(snapshot.loaded, snapshot.total) ?? 0),
+        progress: transferProgress(snapshot) ?? 0,
       };
     });
   }, [entries, tasks, snapshots]);

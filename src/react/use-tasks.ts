@@ -1,7 +1,8 @@
 import { type RefObject, useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { type ObjectStoreContextValue, useObjectStoreContext } from './context';
 import type { DownloadTask, UploadTask } from './engine-types';
-import { isSettled, type Status } from './status';
+import { progressOf } from './format';
+import { isActive, isSettled, type Status } from './status';
 
 interface Subscribable<S> {
   subscribe(listener: () => void): () => void;
@@ -32,8 +33,7 @@ function useStableArray<T>(compute: () => readonly T[]): () => readonly T[] {
   }, [compute]);
 }
 
-/** Snapshots of many tasks at once, re-rendering when any of them changes. */
-export function useTaskSnapshots<S>(tasks: readonly Subscribable<S>[]): readonly S[] {
+function useTaskValues<S, V>(tasks: readonly Subscribable<S>[], read: (snapshot: S) => V): readonly V[] {
   const subscribe = useCallback(
     (listener: () => void) => {
       const stops = tasks.map((task) => task.subscribe(listener));
@@ -43,9 +43,25 @@ export function useTaskSnapshots<S>(tasks: readonly Subscribable<S>[]): readonly
     },
     [tasks],
   );
-  const compute = useCallback(() => tasks.map((task) => task.getSnapshot()), [tasks]);
+  const compute = useCallback(() => tasks.map((task) => read(task.getSnapshot())), [tasks, read]);
   const getSnapshot = useStableArray(compute);
   return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+}
+
+const wholeSnapshot = <S>(snapshot: S): S => snapshot;
+const statusOf = (snapshot: { status: Status }): Status => snapshot.status;
+
+/** Snapshots of many tasks at once, re-rendering when any of them changes. */
+export function useTaskSnapshots<S>(tasks: readonly Subscribable<S>[]): readonly S[] {
+  return useTaskValues<S, S>(tasks, wholeSnapshot);
+}
+
+/**
+ * The statuses of many tasks, re-rendering only when one of them changes status: progress events,
+ * many per second per task, leave the caller alone.
+ */
+export function useTaskStatuses(tasks: readonly Subscribable<{ status: Status }>[]): readonly Status[] {
+  return useTaskValues(tasks, statusOf);
 }
 
 function useClientList<T extends { id: string }>(read: () => readonly T[] | undefined): readonly T[] {
@@ -81,6 +97,8 @@ export function useDownloadTasks(): readonly DownloadTask[] {
 interface ListedTask<S> extends Subscribable<S> {
   readonly id: string;
   cancel(): void;
+  pause(): void;
+  resume(): void;
 }
 
 export interface TaskView<T, S, O> {
@@ -95,14 +113,23 @@ export interface TaskView<T, S, O> {
   find(id: string): T | undefined;
   /** Takes the task off the lists, canceling it first if it is still running. */
   remove(id: string): void;
+  /** Takes every settled (done, failed or canceled) listed task off the lists. */
+  clear(): void;
+  cancel(id: string): void;
+  pause(id: string): void;
+  resume(id: string): void;
+  /** Bytes moved over bytes to move, 0–1, across the listed tasks that are not canceled. */
+  progress: number;
+  /** Some listed task is running or waiting its turn. */
+  active: boolean;
 }
 
-/** What `useUpload` and `useDownload` share: which tasks they list, their snapshots, lookup and removal. */
-export function useTaskView<T extends ListedTask<S>, S extends { status: Status }, O>(
-  allTasks: readonly T[],
-  own: boolean,
-  defaults: O,
-): TaskView<T, S, O> {
+/** What `useUpload` and `useDownload` share: which tasks they list, their snapshots and totals, and the actions by id. */
+export function useTaskView<
+  T extends ListedTask<S>,
+  S extends { status: Status; loaded: number; total: number },
+  O,
+>(allTasks: readonly T[], own: boolean, defaults: O): TaskView<T, S, O> {
   const context = useObjectStoreContext();
   const [ownIds, setOwnIds] = useState<ReadonlySet<string>>(() => new Set());
   const tasks = useMemo(
@@ -127,5 +154,29 @@ export function useTaskView<T extends ListedTask<S>, S extends { status: Status 
     },
     [find, context],
   );
-  return { context, tasks, snapshots, defaultsRef, adopt, find, remove };
+  const clear = useCallback(() => {
+    context.removed.add(tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id));
+  }, [tasks, context]);
+  let loaded = 0;
+  let total = 0;
+  for (const snapshot of snapshots) {
+    if (snapshot.status === 'canceled') continue;
+    loaded += snapshot.loaded;
+    total += snapshot.total;
+  }
+  return {
+    context,
+    tasks,
+    snapshots,
+    defaultsRef,
+    adopt,
+    find,
+    remove,
+    clear,
+    cancel: (id) => find(id)?.cancel(),
+    pause: (id) => find(id)?.pause(),
+    resume: (id) => find(id)?.resume(),
+    progress: progressOf(loaded, total) ?? 0,
+    active: snapshots.some((snapshot) => isActive(snapshot.status)),
+  };
 }

@@ -1,8 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { describeUpload, type ObjectStoreContextValue, rememberTask } from './context';
 import type { UploadOptions, UploadSnapshot, UploadTask } from './engine-types';
-import { progressOf } from './format';
-import { isActive, isSettled } from './status';
+import { transferProgress } from './format';
 import { useTaskView, useUploadTasks } from './use-tasks';
 
 export interface UseUploadOptions extends Omit<UploadOptions, 'key' | 'signal'> {
@@ -70,11 +69,8 @@ export function startUploads(
 
 export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
   const { own = false, ...defaults } = options;
-  const { context, tasks, snapshots, defaultsRef, adopt, find, remove } = useTaskView<
-    UploadTask,
-    UploadSnapshot,
-    UploadOptions
-  >(useUploadTasks(), own, defaults);
+  const view = useTaskView<UploadTask, UploadSnapshot, UploadOptions>(useUploadTasks(), own, defaults);
+  const { context, tasks, snapshots, defaultsRef, adopt, find } = view;
 
   const items = useMemo(
     () =>
@@ -88,7 +84,7 @@ export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
           name: info.name,
           type: info.type,
           size: info.size ?? snapshot.total,
-          progress: snapshot.status === 'done' ? 1 : progressOf(snapshot.loaded, snapshot.total),
+          progress: transferProgress(snapshot),
           speed: snapshot.bytesPerSecond,
           task,
         };
@@ -105,28 +101,22 @@ export function useUpload(options: UseUploadOptions = {}): UseUploadResult {
     [context, adopt, defaultsRef],
   );
 
+  const { clear: clearListed } = view;
   const clear = useCallback(() => {
-    const finished = tasks.filter((task) => isSettled(task.getSnapshot().status)).map((task) => task.id);
-    context.removed.add(finished);
+    clearListed();
     context.client.clearFinished?.();
-  }, [tasks, context]);
-
-  const totals = items.reduce(
-    (sum, item) =>
-      item.status === 'canceled' ? sum : { loaded: sum.loaded + item.loaded, total: sum.total + item.total },
-    { loaded: 0, total: 0 },
-  );
+  }, [clearListed, context]);
 
   return {
     upload,
     items,
-    cancel: (id) => find(id)?.cancel(),
-    pause: (id) => find(id)?.pause(),
-    resume: (id) => find(id)?.resume(),
+    cancel: view.cancel,
+    pause: view.pause,
+    resume: view.resume,
     retry: (id) => find(id)?.retry(),
-    remove,
+    remove: view.remove,
     clear,
-    progress: progressOf(totals.loaded, totals.total) ?? 0,
-    isUploading: items.some((item) => isActive(item.status)),
+    progress: view.progress,
+    isUploading: view.active,
   };
 }

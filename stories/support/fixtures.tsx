@@ -33,6 +33,20 @@ let nextId = 0;
 const noop = () => {};
 const never = new Promise<never>(() => {});
 
+/** The controls of a task that never moves: they do nothing, and `done` never settles. */
+function frozenTask<S>(id: string, key: string, snapshot: S) {
+  return {
+    id,
+    key,
+    done: never,
+    cancel: noop,
+    pause: noop,
+    resume: noop,
+    subscribe: () => noop,
+    getSnapshot: () => snapshot,
+  };
+}
+
 export function frozenUpload(init: FrozenUpload): UploadTask {
   nextId += 1;
   const { name, size, status } = init;
@@ -57,18 +71,7 @@ export function frozenUpload(init: FrozenUpload): UploadTask {
     ...(error ? { error } : {}),
     ...(status === 'done' ? { object: { key: `${nextId}/${name}`, checksum: 'frozen', size } } : {}),
   };
-  return {
-    id: snapshot.id,
-    key: snapshot.key,
-    file: snapshot.file,
-    done: never,
-    cancel: noop,
-    pause: noop,
-    resume: noop,
-    retry: noop,
-    subscribe: () => noop,
-    getSnapshot: () => snapshot,
-  };
+  return { ...frozenTask(snapshot.id, snapshot.key, snapshot), file: snapshot.file, retry: noop };
 }
 
 export function frozenDownload(
@@ -83,16 +86,7 @@ export function frozenDownload(
     ...snapshot,
     fetched: snapshot.fetched ?? snapshot.loaded ?? 0,
   };
-  return {
-    id: `frozen-${nextId}`,
-    key: 'frozen',
-    done: never,
-    cancel: noop,
-    pause: noop,
-    resume: noop,
-    subscribe: () => noop,
-    getSnapshot: () => full,
-  };
+  return frozenTask(`frozen-${nextId}`, 'frozen', full);
 }
 
 /** A client that lists the given tasks and starts nothing. */
