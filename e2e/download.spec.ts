@@ -43,7 +43,6 @@ async function uploadOne(page: Page, name: string, size: number) {
   await input.setInputFiles(file.path);
   await expect(fileCard(page, name)).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   const stored = page.getByTestId('stored-object');
-  // Fails fast, not at the test's timeout, while the client has no download engine.
   await expect(stored.getByRole('button', { name: `Download ${name}` })).toBeEnabled();
   return { file, stored };
 }
