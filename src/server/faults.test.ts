@@ -116,6 +116,23 @@ describe('injected faults', () => {
     expect(received).toBe(70_000);
   });
 
+  it('/_admin/downloads counts object GETs still open and lists their ranges until reset', async () => {
+    const s = await start();
+    const big = randomBytes(16 * 1024 * 1024);
+    expect((await s.upload({ key: 'k' }, big)).status).toBe(200);
+    const url = await s.downloadUrl('k');
+    const downloads = async () => (await fetch(`${s.url}/_admin/downloads`)).json();
+    const whole = await fetch(url);
+    const ranged = await fetch(url, { headers: { range: 'bytes=10-19' } });
+    expect(await ranged.arrayBuffer()).toHaveProperty('byteLength', 10);
+    // The whole body is far bigger than the socket buffers: its response stays open until read or canceled.
+    await vi.waitFor(async () => expect(await downloads()).toEqual({ open: 1, ranges: ['', 'bytes=10-19'] }));
+    await whole.body!.cancel();
+    await vi.waitFor(async () => expect((await downloads()).open).toBe(0));
+    await fetch(`${s.url}/_admin/reset`, { method: 'POST' });
+    expect(await downloads()).toEqual({ open: 0, ranges: [] });
+  });
+
   it('corruptDownload flips exactly one byte of the body', async () => {
     const s = await start();
     expect((await s.upload({ key: 'k' }, data)).status).toBe(200);

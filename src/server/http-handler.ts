@@ -169,7 +169,8 @@ function asRecord(body: unknown): Record<string, unknown> {
  *   length and checksum verified), `GET`/`HEAD` with `ETag`, `Last-Modified`, `Accept-Ranges`,
  *   one `Range` (`a-b`, `a-`, `-n`) → 206, unsatisfiable → 416, `If-Range`, `If-Match` (412),
  *   `If-None-Match` (304). A header with several ranges gets 200 and the whole body.
- * - With `admin: true`, `GET|POST /_admin/faults` and `POST /_admin/reset`, never faulted.
+ * - With `admin: true`, `GET|POST /_admin/faults`, `POST /_admin/reset` and `GET /_admin/downloads`
+ *   (object GETs still open, and the `Range` of each one since the last reset), never faulted.
  * CORS answers preflights for the configured origins and exposes `ETag`, `Content-Range`,
  * `Content-Length`, `Accept-Ranges` and `Retry-After`.
  */
@@ -184,6 +185,16 @@ export function createObjectStoreHandler(
   const origins = new Set(options.corsOrigins ?? DEFAULT_CORS_ORIGINS);
   const perMinute = createRateLimiter(60_000, limits.requestsPerMinute);
   const perSecond = createRateLimiter(1000, limits.presignsPerSecond);
+  /** What tests ask of object GETs: requests a worker made are invisible to the page that started them. */
+  const downloads = { open: 0, ranges: [] as string[] };
+  const MAX_RANGES_KEPT = 10_000;
+
+  function trackDownload(req: IncomingMessage, res: ServerResponse): void {
+    if (downloads.ranges.length >= MAX_RANGES_KEPT) downloads.ranges.shift();
+    downloads.ranges.push(req.headers.range ?? '');
+    downloads.open++;
+    res.once('close', () => downloads.open--);
+  }
 
   function cors(req: IncomingMessage, res: ServerResponse): void {
     const origin = req.headers.origin;
@@ -443,8 +454,10 @@ export function createObjectStoreHandler(
       const id = await options.sandboxes.create();
       return sendJson(res, 200, { url: `${local?.baseUrl ?? ''}/sandbox/${id}` });
     }
+    if (path === '/_admin/downloads' && req.method === 'GET') return sendJson(res, 200, downloads);
     if (path === '/_admin/reset' && req.method === 'POST') {
       faults.reset();
+      downloads.ranges = [];
       perMinute.reset();
       perSecond.reset();
       return sendJson(res, 200, faults.get());
@@ -471,6 +484,8 @@ export function createObjectStoreHandler(
     }
     cors(req, res);
     if (req.method === 'OPTIONS') return preflight(req, res);
+    // Counted from arrival: a GET held by injected latency is in flight too.
+    if (isData && req.method === 'GET' && options.admin) trackDownload(req, res);
     try {
       if (isAdmin) return await adminRequest(req, res, path);
       await injectFaults();

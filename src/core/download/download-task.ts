@@ -10,7 +10,7 @@ import { withRetry } from '../with-retry';
 import { openBodyReader } from './body-reader';
 import { OrderedFeed } from './ordered-feed';
 import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
-import { type DownloadSink, openSink } from './sinks';
+import { type DownloadSink, isSinkResponse, openSink, type SinkResponse } from './sinks';
 import type {
   ChecksumSessionFactory,
   DownloadOptions,
@@ -54,6 +54,12 @@ interface Segment {
   end: number;
   /** Bytes from `start` already handed to the sink: a retry asks for `start + received` onward. */
   received: number;
+}
+
+/** Drops a body that will not be read, whether the page or the sink holds it. */
+function discardBody(response: TransportResponse): void {
+  if (isSinkResponse(response)) response.discard();
+  else void response.body?.cancel().catch(() => {});
 }
 
 /** Thrown by a ranged request answered 200: the server ignores Range and sends the whole object. */
@@ -174,6 +180,16 @@ class DownloadTaskImpl implements DownloadTask {
   private fetched = 0;
   /** Write buffers the feed is done with, refilled instead of allocating (see `openBodyReader`). */
   private spare: ArrayBuffer[] = [];
+  /**
+   * The sink makes the GETs and writes the bodies where it writes (the OPFS worker): bodies never reach the
+   * page, whose memory then stays flat. The digest reads the written bytes back, in order.
+   */
+  private sinkFetches = false;
+  /** Hands in-order bytes to the digests (the feed's consumer, or the read-back's). */
+  private digest: ((chunk: Uint8Array) => Promise<void>) | undefined;
+  /** With `sinkFetches`: bytes read back from the sink into the digest so far. */
+  private hashedTo = 0;
+  private readingBack: Promise<void> | undefined;
 
   constructor(
     private readonly deps: DownloadDeps,
@@ -311,6 +327,11 @@ class DownloadTaskImpl implements DownloadTask {
     await this.fetchAll(signal);
     const size = this.meta!.size;
     await this.feed?.consumedTo(size, signal);
+    if (this.sinkFetches && this.digest) {
+      // The read-back running now stops once it has caught up; one more pass takes what it left.
+      await this.readingBack;
+      await this.readBack();
+    }
     await Promise.all(this.hashing.splice(0));
     if (this.verifiers.length > 0) {
       this.dispatch({ type: 'status', status: 'verifying' });
@@ -350,6 +371,10 @@ class DownloadTaskImpl implements DownloadTask {
       }));
     }
     const sink = this.sink!;
+    this.sinkFetches =
+      this.deps.transport.plainFetch === true &&
+      sink.fetch !== undefined &&
+      (this.verifiers.length === 0 || sink.read !== undefined);
     const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
     if (!sink.positional) inOrder.push(async (chunk) => void (await sink.write(chunk, 0)));
     // A session may transfer the chunk's buffer to its worker, detaching it: every session but the last
@@ -367,12 +392,18 @@ class DownloadTaskImpl implements DownloadTask {
         while (this.hashing.length > HASH_WINDOW * this.verifiers.length) await this.hashing.shift();
       });
     });
-    this.feed =
+    this.digest =
       inOrder.length === 0
         ? undefined
-        : new OrderedFeed(async (chunk) => {
+        : async (chunk) => {
             for (const step of inOrder) await step(chunk);
-          }, this.parallel * this.segmentSize);
+          };
+    this.hashedTo = 0;
+    // Read back from the file, the digest needs no reordering in memory.
+    this.feed =
+      this.digest && !this.sinkFetches
+        ? new OrderedFeed(this.digest, this.parallel * this.segmentSize)
+        : undefined;
     const span = this.requestSize(meta.size);
     this.segments = [];
     for (let start = 0; start < meta.size; start += span)
@@ -396,6 +427,7 @@ class DownloadTaskImpl implements DownloadTask {
 
   /** The object was replaced: start over from its metadata, dropping everything of the old version. */
   private async forgetVersion(): Promise<void> {
+    await this.readingBack?.catch(() => {});
     for (const { session } of this.verifiers) session.abort();
     this.verifiers = [];
     this.hashing = [];
@@ -405,6 +437,8 @@ class DownloadTaskImpl implements DownloadTask {
     this.etagChecked = false;
     this.wholeBody = false;
     this.feed = undefined;
+    this.digest = undefined;
+    this.hashedTo = 0;
     this.segments = [];
     this.loaded = 0;
     await this.sink!.reset();
@@ -552,7 +586,9 @@ class DownloadTaskImpl implements DownloadTask {
       const headers: Record<string, string> = { ...url.headers, range: `bytes=${from}-${end - 1}` };
       // If-Range needs a strong validator; a weak one would make every answer a full 200.
       if (this.etag && !this.etag.startsWith('W/')) headers['if-range'] = this.etag;
-      const response = await this.deps.transport.send({ method: 'GET', url: url.url, headers, signal });
+      const response = this.sinkFetches
+        ? await this.sink!.fetch!({ url: url.url, headers }, signal)
+        : await this.deps.transport.send({ method: 'GET', url: url.url, headers, signal });
       if (response.status === 200 || response.status === 206) this.checkEtag(response);
       return response;
     } finally {
@@ -569,7 +605,7 @@ class DownloadTaskImpl implements DownloadTask {
       this.etagChecked = true;
       this.etag = etag;
     } else if (etag !== undefined && this.etag !== undefined && etag !== this.etag) {
-      void response.body?.cancel().catch(() => {});
+      discardBody(response);
       throw objectChanged(`its ETag went from ${this.etag} to ${etag}`);
     }
   }
@@ -585,11 +621,11 @@ class DownloadTaskImpl implements DownloadTask {
     if (response.status === 206) {
       const range = parseContentRange(response.headers.get('content-range'));
       if (range?.total !== undefined && range.total !== size) {
-        void response.body?.cancel().catch(() => {});
+        discardBody(response);
         throw objectChanged(`its size went from ${size} to ${range.total} bytes`);
       }
       if (!range || range.start !== from) {
-        void response.body?.cancel().catch(() => {});
+        discardBody(response);
         throw new ObjectStoreError(
           'BACKEND',
           `Asked for bytes from ${from}, the server sent ${response.headers.get('content-range')}.`,
@@ -600,14 +636,14 @@ class DownloadTaskImpl implements DownloadTask {
     } else if (response.status === 200) {
       const length = response.headers.get('content-length');
       if (length !== null && Number(length) !== size) {
-        void response.body?.cancel().catch(() => {});
+        discardBody(response);
         throw objectChanged(`its size went from ${size} to ${length} bytes`);
       }
       const coversAll = this.wholeBody || (segment.start === 0 && segment.end === size && from === 0);
       if (!coversAll) throw new WholeBodyAnswer(response);
       bodyStart = 0;
     } else if (response.status === 412 || response.status === 416) {
-      void response.body?.cancel().catch(() => {});
+      discardBody(response);
       throw objectChanged(`the server answered ${response.status} to a range of the version we started`);
     } else {
       throw errorFromResponse(response.status, await response.text(), response.headers);
@@ -622,6 +658,7 @@ class DownloadTaskImpl implements DownloadTask {
     segment: Segment,
     signal: AbortSignal,
   ): Promise<void> {
+    if (isSinkResponse(response)) return this.pipeInSink(response, bodyStart, segment, signal);
     if (!response.body) throw new ObjectStoreError('BACKEND', 'The download answer has no body stream.');
     const reader = openBodyReader(response.body, signal, this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS);
     // Absolute offset of the next byte the body will give.
@@ -670,6 +707,62 @@ class DownloadTaskImpl implements DownloadTask {
       await flush();
       await writing;
     }
+  }
+
+  /** The sink writes the body itself; the page only counts what was written. */
+  private async pipeInSink(
+    response: SinkResponse,
+    bodyStart: number,
+    segment: Segment,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const range = {
+      bodyStart,
+      from: segment.start + segment.received,
+      end: segment.end,
+      stallMs: this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS,
+    };
+    await response.pipe(
+      range,
+      (written, fetched) => {
+        this.fetched += fetched;
+        if (written === 0) return;
+        segment.received += written;
+        this.loaded += written;
+        this.reportProgress();
+        if (this.digest) this.readBack().catch(() => {});
+      },
+      signal,
+    );
+  }
+
+  /**
+   * Feeds the digest what is written with no gap from byte 0, read back from the sink a buffer at a time.
+   * One reader at a time; it stops when it has caught up, and each write starts it again.
+   */
+  private readBack(): Promise<void> {
+    if (this.readingBack) return this.readingBack;
+    if (this.hashedTo >= this.contiguousReceived()) return Promise.resolve();
+    const reading = (async () => {
+      for (let ready = this.contiguousReceived(); this.hashedTo < ready; ready = this.contiguousReceived()) {
+        const length = Math.min(WRITE_SIZE, ready - this.hashedTo);
+        // A whole buffer moves to the digest's worker and back; a part of one would be copied.
+        const into = new Uint8Array(
+          length === WRITE_SIZE ? this.takeBuffer(WRITE_SIZE) : new ArrayBuffer(length),
+        );
+        const chunk = await this.sink!.read!(this.hashedTo, into);
+        if (chunk.byteLength !== length)
+          throw new ObjectStoreError('INVALID_INPUT', 'The file holds fewer bytes than were written to it.', {
+            retryable: false,
+          });
+        this.hashedTo += length;
+        await this.digest!(chunk);
+      }
+    })().finally(() => {
+      if (this.readingBack === reading) this.readingBack = undefined;
+    });
+    this.readingBack = reading;
+    return reading;
   }
 
   /** A buffer for the next write: a recycled one (always WRITE_SIZE), else one no larger than what is left to read. */

@@ -1,5 +1,5 @@
 // Real Chromium against the real local object store (vitest globalSetup), faults injected by its admin API.
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createHttpBackend } from '../../adapters/http-backend';
 import { createRetryPolicy } from '../retry';
 import { createFetchTransport } from '../transport/fetch-transport';
@@ -291,6 +291,19 @@ describe('download from the local object store', () => {
     expect(await sha256(new Blob(parts as BlobPart[]))).toBe(checksum);
   });
 
+  it('writes an OPFS file from the page when the transport is not plain fetch', async () => {
+    const size = 6 * MiB + 1;
+    const key = uniqueKey('page-written.bin');
+    const checksum = await putObject(key, patternBytes(size, 22));
+    const handle = await opfsFile('page-written.bin');
+    const { transport, counts } = countingTransport();
+    const { task } = start(key, { to: handle, segmentSize: MiB }, transport);
+    expect(await task.done).toBeUndefined();
+    expect(counts.gets).toBe(7);
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    await (await navigator.storage.getDirectory()).removeEntry('page-written.bin');
+  });
+
   // Last in the file: its 320 MiB fixture Blob stays in the page's small blob storage until garbage
   // collection, and a later test's Blobs could then fail to read (NotReadableError).
   it('writes 320 MiB into an OPFS file, verified, with the exact bytes', { timeout: 240_000 }, async () => {
@@ -304,5 +317,128 @@ describe('download from the local object store', () => {
     expect(file.size).toBe(size);
     expect(await sha256(file)).toBe(checksum);
     await (await navigator.storage.getDirectory()).removeEntry('large.bin');
+  });
+});
+
+/** Object GETs the store has seen since the last reset, and those still open: the worker's included. */
+async function storeDownloads(): Promise<{ open: number; ranges: string[] }> {
+  return (await fetch(`${baseUrl}/_admin/downloads`)).json();
+}
+
+describe('download into OPFS, the writer worker making the GETs', () => {
+  const names: string[] = [];
+  async function target(name: string): Promise<FileSystemFileHandle> {
+    names.push(name);
+    return opfsFile(name);
+  }
+  afterEach(async () => {
+    const root = await navigator.storage.getDirectory();
+    for (const name of names.splice(0)) await root.removeEntry(name).catch(() => {});
+  });
+
+  /** A plain-fetch transport that counts what goes through the page. */
+  function pageTransport() {
+    const inner = createFetchTransport();
+    const counts = { gets: 0 };
+    const transport: Transport = {
+      plainFetch: true,
+      send(request) {
+        if (request.method === 'GET') counts.gets++;
+        return inner.send(request);
+      },
+    };
+    return { transport, counts };
+  }
+
+  it('writes the exact bytes, verified, with no body passing through the page', async () => {
+    const size = 12 * MiB + 5;
+    const key = uniqueKey('worker.bin');
+    const checksum = await putObject(key, patternBytes(size, 31));
+    const { transport, counts } = pageTransport();
+    const { task } = start(key, { to: await target('worker.bin'), segmentSize: 2 * MiB }, transport);
+    expect(await task.done).toBeUndefined();
+    expect(counts.gets).toBe(0);
+    expect((await storeDownloads()).ranges).toHaveLength(7);
+    expect(await sha256(await (await opfsFile('worker.bin')).getFile())).toBe(checksum);
+    expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size, fetched: size });
+  });
+
+  it('resumes a connection dropped at 50% from the byte after the cut, and verifies', async () => {
+    const segmentSize = 4 * MiB;
+    const size = 16 * segmentSize;
+    const key = uniqueKey('worker-dropped.bin');
+    const checksum = await putObject(key, patternBytes(size, 32));
+    const handle = await target('worker-dropped.bin');
+    const { task } = start(key, { to: handle, segmentSize, parallel: 2 });
+    await untilLoaded(task, size / 2);
+    await setFaults({ dropDownloadAfterBytes: segmentSize / 2 + 1000, dropCount: 1 });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    const { ranges } = await storeDownloads();
+    expect(ranges.length).toBeGreaterThan(16);
+    const starts = ranges.map((range) => Number(/bytes=(\d+)/.exec(range)?.[1]));
+    expect(starts.some((start) => start % segmentSize !== 0)).toBe(true);
+    expect(task.getSnapshot().fetched - size).toBeLessThan(segmentSize);
+  });
+
+  it('cancel stops the requests of the worker and empties the file', async () => {
+    const size = 64 * MiB;
+    const key = uniqueKey('worker-canceled.bin');
+    await putObject(key, patternBytes(size, 33));
+    // Slow enough that the download is still running when it is canceled.
+    await setFaults({ latencyMs: 50 });
+    const handle = await target('worker-canceled.bin');
+    const { task } = start(key, { to: handle, segmentSize: 2 * MiB });
+    await untilLoaded(task, 1);
+    task.cancel();
+    expect((await failure(task)).code).toBe('ABORTED');
+    await vi.waitFor(async () => expect((await storeDownloads()).open).toBe(0));
+    // And none after: the worker's lanes are stopped, not just the ones open at the cancel.
+    const { ranges } = await storeDownloads();
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges.length).toBeLessThan(32);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await storeDownloads()).ranges).toHaveLength(ranges.length);
+    expect(task.getSnapshot().status).toBe('canceled');
+    expect((await handle.getFile()).size).toBe(0);
+  });
+
+  it('pauses, then resumes from what was written, verified', async () => {
+    const size = 32 * MiB;
+    const key = uniqueKey('worker-paused.bin');
+    const checksum = await putObject(key, patternBytes(size, 34));
+    const handle = await target('worker-paused.bin');
+    const { task } = start(key, { to: handle, segmentSize: 4 * MiB });
+    await untilLoaded(task, 1);
+    task.pause();
+    expect(task.getSnapshot().status).toBe('paused');
+    task.resume();
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    expect(task.getSnapshot().fetched - size).toBeLessThan(4 * MiB);
+  });
+
+  it('fails with OBJECT_CHANGED when the object is overwritten mid-download, leaving an empty file', async () => {
+    const size = 8 * MiB;
+    const key = uniqueKey('worker-overwritten.bin');
+    await putObject(key, patternBytes(size, 35));
+    await setFaults({ latencyMs: 100 });
+    const handle = await target('worker-overwritten.bin');
+    const { task } = start(key, { to: handle, segmentSize: MiB / 2, parallel: 1 });
+    await untilLoaded(task, 1);
+    await putObject(key, patternBytes(size, 36));
+    expect((await failure(task)).code).toBe('OBJECT_CHANGED');
+    expect((await handle.getFile()).size).toBe(0);
+  });
+
+  it('backs off on 429 and still completes', async () => {
+    const size = 8 * MiB;
+    const key = uniqueKey('worker-limited.bin');
+    const checksum = await putObject(key, patternBytes(size, 37));
+    await setFaults({ rateLimitRate: 0.3, retryAfterSeconds: 0 });
+    const handle = await target('worker-limited.bin');
+    const { task } = start(key, { to: handle, segmentSize: MiB });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
   });
 });

@@ -1,11 +1,45 @@
-/** Messages between `createOpfsSink` and its worker. */
+/** Messages between `openOpfsSink` and its worker. */
 export type OpfsRequest =
   | { id: number; op: 'open'; handle: FileSystemFileHandle }
   | { id: number; op: 'write'; position: number; bytes: Uint8Array<ArrayBuffer> }
+  /** Fills `bytes` from the file at `position`; the buffer comes back with the count read. */
+  | { id: number; op: 'read'; position: number; bytes: Uint8Array<ArrayBuffer> }
   | { id: number; op: 'truncate'; size: number }
   | { id: number; op: 'close' }
-  | { id: number; op: 'abort' };
+  | { id: number; op: 'abort' }
+  /** A GET made by the worker: the reply carries the head, the body waits under this `id`. */
+  | { id: number; op: 'fetch'; url: string; headers: Record<string, string> }
+  | { id: number; op: 'text'; fetchId: number }
+  /** Writes the body of `fetchId` from `from` (absolute) to `end`; the body's first byte is `bodyStart`. */
+  | {
+      id: number;
+      op: 'pipe';
+      fetchId: number;
+      bodyStart: number;
+      from: number;
+      end: number;
+      stallMs: number;
+    }
+  | { id: number; op: 'discard'; fetchId: number };
 
 export type OpfsReply =
-  | { id: number; ok: true; buffer?: ArrayBuffer }
-  | { id: number; ok: false; name: string; message: string };
+  | {
+      id: number;
+      ok: true;
+      buffer?: ArrayBuffer;
+      /** Bytes read (`read`). */
+      length?: number;
+      status?: number;
+      headers?: Array<[string, string]>;
+      text?: string;
+    }
+  /** `code`: an `ObjectStoreError` code when the failure is the network's, not the file's. */
+  | { id: number; ok: false; name: string; message: string; code?: string };
+
+/** Sent during a `pipe`, after each write: bytes written since the last event, and body bytes read. */
+export interface OpfsProgress {
+  id: number;
+  progress: true;
+  written: number;
+  fetched: number;
+}

@@ -1,8 +1,14 @@
-import { ObjectStoreError } from '../errors';
-import type { OpfsReply, OpfsRequest } from './opfs-protocol';
-import type { DownloadSink } from './sinks';
+import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../errors';
+import type { OpfsProgress, OpfsReply, OpfsRequest } from './opfs-protocol';
+import type { DownloadSink, SinkResponse } from './sinks';
 
-type Pending = { resolve: (reply: OpfsReply & { ok: true }) => void; reject: (error: unknown) => void };
+type Success = OpfsReply & { ok: true };
+type Failure = OpfsReply & { ok: false };
+type Pending = {
+  resolve: (reply: Success) => void;
+  reject: (error: unknown) => void;
+  onProgress?: (progress: OpfsProgress) => void;
+};
 type Payload = OpfsRequest extends infer R ? (R extends OpfsRequest ? Omit<R, 'id'> : never) : never;
 
 function createWorker(): Worker | undefined {
@@ -11,11 +17,18 @@ function createWorker(): Worker | undefined {
   return new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), { type: 'module' });
 }
 
+/** The worker's error as ours: the network's keep their code, anything else is the file's. */
+function workerError(reply: Failure): Error {
+  if (reply.code) return new ObjectStoreError(reply.code as ObjectStoreErrorCode, reply.message);
+  return Object.assign(new Error(reply.message), { name: reply.name });
+}
+
 /**
  * Opens an origin-private file for writing through a worker's sync access handle, or resolves
  * `undefined` where that is not possible (no workers, a file outside OPFS, a file open elsewhere):
  * the caller then writes with `createWritable()`. Unlike that path, the file is written in place and
  * emptied on `abort`, so a failed download leaves an empty file rather than the old content.
+ * The worker can also make the GETs and write their bodies itself (`fetch`), and read the file back (`read`).
  */
 export async function openOpfsSink(handle: FileSystemFileHandle): Promise<DownloadSink | undefined> {
   let worker: Worker | undefined;
@@ -33,28 +46,35 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  worker.onmessage = (event: MessageEvent<OpfsReply>) => {
-    const reply = event.data;
-    const waiting = pending.get(reply.id);
-    pending.delete(reply.id);
+  worker.onmessage = (event: MessageEvent<OpfsReply | OpfsProgress>) => {
+    const message = event.data;
+    const waiting = pending.get(message.id);
     if (!waiting) return;
-    if (reply.ok) waiting.resolve(reply);
-    else waiting.reject(Object.assign(new Error(reply.message), { name: reply.name }));
+    if ('progress' in message) {
+      waiting.onProgress?.(message);
+      return;
+    }
+    pending.delete(message.id);
+    if (message.ok) waiting.resolve(message);
+    else waiting.reject(workerError(message));
   };
   worker.onerror = (event) => {
     event.preventDefault();
     failAll(new Error(`The OPFS writer worker failed: ${event.message}`));
   };
-  const call = (payload: Payload, transfer: Transferable[] = []) =>
-    new Promise<OpfsReply & { ok: true }>((resolve, reject) => {
+  const send = (payload: Payload, transfer: Transferable[] = [], onProgress?: Pending['onProgress']) => {
+    const id = ++nextId;
+    const done = new Promise<Success>((resolve, reject) => {
       if (broken) {
         reject(broken);
         return;
       }
-      const id = ++nextId;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
       worker.postMessage({ ...payload, id }, transfer);
     });
+    return { id, done };
+  };
+  const call = (payload: Payload, transfer: Transferable[] = []) => send(payload, transfer).done;
   const stop = () => {
     worker.terminate();
     failAll(new Error('The OPFS writer was closed.'));
@@ -67,6 +87,66 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
   }
   const writeFailed = (cause: unknown) =>
     new ObjectStoreError('INVALID_INPUT', 'Could not write to the OPFS file.', { cause, retryable: false });
+  /** Network failures keep their code (a drop is retried); an aborted signal wins over both. */
+  const fetchFailed = (cause: unknown, signal: AbortSignal) => {
+    if (signal.aborted) return abortError(signal.reason);
+    if (cause instanceof ObjectStoreError) return cause;
+    return writeFailed(cause);
+  };
+
+  async function fetchHere(request: { url: string; headers: Record<string, string> }, signal: AbortSignal) {
+    if (signal.aborted) throw abortError(signal.reason);
+    const { id: fetchId, done } = send({ op: 'fetch', url: request.url, headers: request.headers });
+    let settled = false;
+    const discard = () => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', discard);
+      call({ op: 'discard', fetchId }).catch(() => {});
+    };
+    signal.addEventListener('abort', discard, { once: true });
+    let head: Success;
+    try {
+      head = await done;
+    } catch (cause) {
+      discard();
+      throw fetchFailed(cause, signal);
+    }
+    const response: SinkResponse = {
+      status: head.status!,
+      headers: new Headers(head.headers),
+      body: null,
+      async text() {
+        settled = true;
+        signal.removeEventListener('abort', discard);
+        try {
+          return (await call({ op: 'text', fetchId })).text ?? '';
+        } catch (cause) {
+          throw fetchFailed(cause, signal);
+        }
+      },
+      async pipe(range, onWritten, pipeSignal) {
+        // Pausing stops the body through the worker, which still writes (and reports) what it already read.
+        const stopPipe = () => discard();
+        pipeSignal.addEventListener('abort', stopPipe, { once: true });
+        try {
+          if (pipeSignal.aborted) throw abortError(pipeSignal.reason);
+          await send({ op: 'pipe', fetchId, ...range }, [], (progress) =>
+            onWritten(progress.written, progress.fetched),
+          ).done;
+        } catch (cause) {
+          throw fetchFailed(cause, pipeSignal.aborted ? pipeSignal : signal);
+        } finally {
+          pipeSignal.removeEventListener('abort', stopPipe);
+          settled = true;
+          signal.removeEventListener('abort', discard);
+        }
+      },
+      discard,
+    };
+    return response;
+  }
+
   return {
     positional: true,
     async write(chunk, position, options) {
@@ -82,6 +162,16 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
         const length = bytes.byteLength;
         const reply = await call({ op: 'write', position, bytes }, [bytes.buffer]);
         return whole && reply.buffer ? new Uint8Array(reply.buffer, 0, length) : undefined;
+      } catch (cause) {
+        throw writeFailed(cause);
+      }
+    },
+    fetch: fetchHere,
+    async read(position, into) {
+      const offset = into.byteOffset;
+      try {
+        const reply = await call({ op: 'read', position, bytes: into }, [into.buffer]);
+        return new Uint8Array(reply.buffer!, offset, reply.length);
       } catch (cause) {
         throw writeFailed(cause);
       }

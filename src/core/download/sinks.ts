@@ -1,4 +1,6 @@
 import { abortError, ObjectStoreError } from '../errors';
+import type { TransportResponse } from '../transport/types';
+import type { PipeRange } from './body-pipe';
 import { openOpfsSink } from './opfs-sink';
 import { showSavePicker } from './save-picker';
 import type { DownloadTarget } from './types';
@@ -17,12 +19,44 @@ export interface DownloadSink {
     position: number,
     options?: { transfer?: boolean },
   ): Promise<Uint8Array | undefined>;
+  /**
+   * Makes a GET itself, where the bytes are written (a worker), so the body never passes through the page.
+   * Only for real URLs: the task uses it when its transport is plain `fetch`.
+   */
+  fetch?(request: SinkFetchRequest, signal: AbortSignal): Promise<SinkResponse>;
+  /** Reads written bytes back into `into` (a verify pass over what is in the file). */
+  read?(position: number, into: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>>;
   /** Forget what was written (a restart after the object changed). */
   reset(): Promise<void>;
   /** Commit: the bytes become visible as a whole. `contentType` is the object's, for a Blob's `type`. */
   close(contentType?: string): Promise<Blob | undefined>;
   /** Give up: nothing written may look like the complete object. */
   abort(reason: unknown): Promise<void>;
+}
+
+export interface SinkFetchRequest {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** A response whose body stays with the sink: it is written by `pipe`, or dropped by `discard`. */
+export interface SinkResponse extends TransportResponse {
+  body: null;
+  /**
+   * Writes the body's bytes `from`–`end` at their offsets (`bodyStart` is the offset of its first byte),
+   * calling `onWritten` after each write. Bytes that arrived before a failure are written (and reported)
+   * before it rejects. A body that ends early resolves: the caller sees what is missing.
+   */
+  pipe(
+    range: PipeRange & { stallMs: number },
+    onWritten: (written: number, fetched: number) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  discard(): void;
+}
+
+export function isSinkResponse(response: TransportResponse): response is SinkResponse {
+  return typeof (response as Partial<SinkResponse>).pipe === 'function';
 }
 
 export interface SinkOptions {

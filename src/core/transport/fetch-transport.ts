@@ -2,15 +2,15 @@ import { abortError, ObjectStoreError } from '../errors';
 import type { Transport, TransportRequest, TransportResponse } from './types';
 
 /** Works wherever `fetch` exists (browsers, workers, Node 20). No upload progress until the end. */
-export function createFetchTransport(
-  fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
-): Transport {
+export function createFetchTransport(fetchImpl?: typeof fetch): Transport {
+  const call = fetchImpl ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   return {
+    plainFetch: fetchImpl === undefined,
     async send(request: TransportRequest): Promise<TransportResponse> {
       if (request.signal?.aborted) throw abortError(request.signal.reason);
       let response: Response;
       try {
-        response = await fetchImpl(request.url, {
+        response = await call(request.url, {
           method: request.method,
           headers: request.headers,
           body: request.body,

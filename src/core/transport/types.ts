@@ -23,6 +23,12 @@ export interface TransportResponse {
 
 export interface Transport {
   /**
+   * `send` is a plain `fetch` of the URL with the request's headers, so the same GET may be made from a
+   * worker instead (a download into OPFS does, to keep bodies off the page). Unset for scripted or
+   * in-memory transports.
+   */
+  readonly plainFetch?: boolean;
+  /**
    * Resolves with any HTTP status (4xx/5xx included). Rejects with an `ObjectStoreError`
    * of code `NETWORK` when no response arrived, `ABORTED` when `signal` fired.
    */

@@ -60,6 +60,7 @@ function sendWithXhr(request: TransportRequest): Promise<TransportResponse> {
 export function createDefaultTransport(): Transport {
   const viaFetch = createFetchTransport();
   return {
+    plainFetch: true,
     send(request) {
       if (request.method === 'PUT' && typeof XMLHttpRequest !== 'undefined') return sendWithXhr(request);
       return viaFetch.send(request);

@@ -1,0 +1,60 @@
+import type { BodyReader } from './body-reader';
+
+export interface PipeRange {
+  /** Absolute offset of the body's first byte (0 for a whole body, the range start for a 206). */
+  bodyStart: number;
+  /** First byte wanted: earlier ones are read and dropped (a whole body re-read after a drop). */
+  from: number;
+  /** Exclusive: the body is not read past it. */
+  end: number;
+}
+
+/**
+ * Reads a body into `buffer` and writes it synchronously in `buffer`-sized pieces at their absolute
+ * offsets, reporting each write (`written`, plus body bytes read since the last report). Bytes that
+ * arrived before a failure are written before the failure propagates: a retry asks only for what follows.
+ * Body bytes read but not written (skipped, or lost with a failed read) are reported last, as `written` 0.
+ * Resolves with the buffer to reuse: a BYOB read moves it.
+ */
+export async function pipeBody(
+  reader: BodyReader,
+  range: PipeRange,
+  buffer: ArrayBuffer,
+  write: (bytes: Uint8Array<ArrayBuffer>, at: number) => void,
+  onWritten: (written: number, fetched: number) => void,
+): Promise<ArrayBuffer> {
+  let position = range.bodyStart;
+  let writtenTo = range.from;
+  let filled = 0;
+  let fetched = 0;
+  const flush = () => {
+    // A failed BYOB read leaves its buffer detached: what was read into it is gone, the retry asks again.
+    if (filled === 0 || buffer.byteLength === 0) return;
+    write(new Uint8Array(buffer, 0, filled), position - filled);
+    writtenTo += filled;
+    onWritten(filled, fetched);
+    filled = 0;
+    fetched = 0;
+  };
+  try {
+    for (;;) {
+      const want = writtenTo + filled;
+      if (want >= range.end) break;
+      const skip = position < want ? Math.min(want - position, buffer.byteLength - filled) : 0;
+      const room = skip > 0 ? skip : Math.min(buffer.byteLength - filled, range.end - position);
+      const view = await reader.readInto(new Uint8Array(buffer, filled, room));
+      buffer = view.buffer;
+      if (view.byteLength === 0) break;
+      fetched += view.byteLength;
+      position += view.byteLength;
+      // Skipped bytes went into the free end of the buffer; `filled` stays, so they are overwritten.
+      if (skip === 0) filled += view.byteLength;
+      if (filled === buffer.byteLength) flush();
+    }
+  } finally {
+    reader.cancel();
+    flush();
+    if (fetched > 0) onWritten(0, fetched);
+  }
+  return buffer;
+}
