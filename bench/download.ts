@@ -99,14 +99,20 @@ async function main(): Promise<void> {
 
     // Renderer RSS counts more than our buffers: the network's shared-memory pipes and garbage the collector
     // has not reclaimed yet, which one raw fetch has too. The target applies to what objectdrop adds to that.
-    const peakGrowth = { off: 0, on: 0 };
-    let rawPeakGrowth = 0;
-    let ceilingPeakGrowth = 0;
+    // Each run's peak growth; a run's peak swings by tens of MiB from round to round, so medians and maxima.
+    const growths = { off: [] as number[], on: [] as number[], raw: [] as number[], ceiling: [] as number[] };
     // Start from a collected heap, so garbage of the previous run does not count against this one.
     const watch = <T>(run: () => Promise<T>) =>
       peakRssGrowth(pid, run, {
         before: () => page.evaluate(() => (globalThis as { gc?: () => void }).gc?.()),
       });
+
+    // An app's first download starts the OPFS writer and checksum workers, which later downloads reuse (each
+    // costs the page a script context): measured once, apart from the rounds.
+    const { result: first, growth: firstGrowth } = await watch(() =>
+      page.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: true }), [store.url, KEY]),
+    );
+    if (first.fileSize !== SIZE) throw new Error(`OPFS file (first download) has ${first.fileSize} bytes`);
 
     const raw: number[] = [];
     const ceiling: number[] = [];
@@ -118,7 +124,7 @@ async function main(): Promise<void> {
       );
       if (r.bytes !== SIZE) throw new Error(`raw fetch read ${r.bytes} bytes`);
       raw.push(mbps(SIZE, r.ms));
-      rawPeakGrowth = Math.max(rawPeakGrowth, rawGrowth);
+      growths.raw.push(rawGrowth);
       const { result: c, growth: ceilingGrowth } = await watch(() =>
         page.evaluate(
           ([u, k, n]) => window.opfsCeiling(u as string, k as string, n as number),
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
         ),
       );
       ceiling.push(mbps(SIZE, c.ms));
-      ceilingPeakGrowth = Math.max(ceilingPeakGrowth, ceilingGrowth);
+      growths.ceiling.push(ceilingGrowth);
       for (const [verify, into] of [
         [false, off],
         [true, on],
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
         if (result.fileSize !== SIZE) throw new Error(`OPFS file has ${result.fileSize} bytes`);
         into.push(mbps(SIZE, result.ms));
         const variant = verify ? 'on' : 'off';
-        peakGrowth[variant] = Math.max(peakGrowth[variant], growth);
+        growths[variant].push(growth);
         console.log(
           `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s · no-library OPFS ${ceiling.at(-1)!.toFixed(0)} MB/s · objectdrop verify ${verify ? 'on ' : 'off'} ${into.at(-1)!.toFixed(0)} MB/s · renderer +${(growth / MiB).toFixed(1)} MiB`,
         );
@@ -175,12 +181,21 @@ async function main(): Promise<void> {
     console.log(
       `objectdrop → OPFS, verify on:      ${median(on).toFixed(0)} MB/s  = ${(median(on) / rawMedian).toFixed(2)} × raw (SHA-256)`,
     );
-    const worst = Math.max(peakGrowth.off, peakGrowth.on);
+    const spread = (values: number[]) => `median ${mib(median(values))} (max ${mib(Math.max(...values))})`;
+    const verdict = (growth: number) => (growth < 64 * MiB ? 'met' : 'MISSED');
+    const worstMedian = Math.max(median(growths.off), median(growths.on));
+    const worstRound = Math.max(...growths.off, ...growths.on);
     console.log(
-      `renderer RSS growth, peak:         objectdrop verify off ${mib(peakGrowth.off)}, on ${mib(peakGrowth.on)} (target < 64 MiB: ${worst < 64 * MiB ? 'met' : 'MISSED'})`,
+      `renderer RSS growth per run (its peak): objectdrop verify off ${spread(growths.off)}, on ${spread(growths.on)}`,
     );
     console.log(
-      `  for comparison:                  no-library OPFS ${mib(ceilingPeakGrowth)} · raw fetch ${mib(rawPeakGrowth)} (its default reader's 64 KiB chunks, collected late)`,
+      `  target < 64 MiB: by the medians ${verdict(worstMedian)}, in every run ${verdict(worstRound)}`,
+    );
+    console.log(
+      `  for comparison: no-library OPFS ${spread(growths.ceiling)} · raw fetch ${spread(growths.raw)} (its default reader's 64 KiB chunks, collected late)`,
+    );
+    console.log(
+      `  the page's first download, verify on (starts the writer and checksum workers): +${mib(firstGrowth)}`,
     );
     console.log(
       `one round with parallel: 1, verify off: ${mbps(SIZE, single.ms).toFixed(0)} MB/s, renderer +${mib(singleGrowth)}`,

@@ -28,6 +28,8 @@ const WRITE_SIZE = 1024 * 1024;
 const MAX_REQUEST_SIZE = 64 * 1024 * 1024;
 /** Updates a digest may have in flight: the worker hashes the next while the previous one's ack travels back. */
 const HASH_WINDOW = 4;
+/** Read-backs of the written file (verify with the sink fetching) in flight, ahead of the digest. */
+const READ_AHEAD = 2;
 const MAX_RESTARTS = 3;
 const STALL_TIMEOUT_MS = 30_000;
 
@@ -414,7 +416,8 @@ class DownloadTaskImpl implements DownloadTask {
   /**
    * Bytes per GET. Each request costs Chromium tens of milliseconds before its body flows at full speed
    * (1 GiB in 8 MiB ranges ran at half the speed of one plain fetch, in 64 MiB ranges at full speed).
-   * When nothing reads in order (a positional target, no check) and the caller left `segmentSize` alone,
+   * When nothing reads in order from memory (a positional target with no check, or a check that reads the
+   * written file back) and the caller left `segmentSize` alone,
    * the object is split into `parallel` ranges of at most MAX_REQUEST_SIZE: memory does not depend on
    * it (bodies are read into 1 MiB buffers) and a drop resumes from the last byte all the same.
    * An in-order reader keeps `segmentSize` ranges: it holds up to `parallel × segmentSize` out of order.
@@ -744,18 +747,30 @@ class DownloadTaskImpl implements DownloadTask {
     if (this.readingBack) return this.readingBack;
     if (this.hashedTo >= this.contiguousReceived()) return Promise.resolve();
     const reading = (async () => {
-      for (let ready = this.contiguousReceived(); this.hashedTo < ready; ready = this.contiguousReceived()) {
-        const length = Math.min(WRITE_SIZE, ready - this.hashedTo);
-        // A whole buffer moves to the digest's worker and back; a part of one would be copied.
-        const into = new Uint8Array(
-          length === WRITE_SIZE ? this.takeBuffer(WRITE_SIZE) : new ArrayBuffer(length),
-        );
-        const chunk = await this.sink!.read!(this.hashedTo, into);
-        if (chunk.byteLength !== length)
+      // A few reads ahead: the writer worker answers between its writes, and the digest should not wait on it.
+      const ahead: Array<{ length: number; read: Promise<Uint8Array<ArrayBuffer>> }> = [];
+      let requestedTo = this.hashedTo;
+      for (;;) {
+        const ready = this.contiguousReceived();
+        while (ahead.length < READ_AHEAD && requestedTo < ready) {
+          const length = Math.min(WRITE_SIZE, ready - requestedTo);
+          // A whole buffer moves to the digest's worker and back; a part of one would be copied.
+          const into = new Uint8Array(
+            length === WRITE_SIZE ? this.takeBuffer(WRITE_SIZE) : new ArrayBuffer(length),
+          );
+          const read = this.sink!.read!(requestedTo, into);
+          read.catch(() => {});
+          ahead.push({ length, read });
+          requestedTo += length;
+        }
+        const next = ahead.shift();
+        if (!next) return;
+        const chunk = await next.read;
+        if (chunk.byteLength !== next.length)
           throw new ObjectStoreError('INVALID_INPUT', 'The file holds fewer bytes than were written to it.', {
             retryable: false,
           });
-        this.hashedTo += length;
+        this.hashedTo += next.length;
         await this.digest!(chunk);
       }
     })().finally(() => {

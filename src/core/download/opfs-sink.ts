@@ -17,6 +17,41 @@ function createWorker(): Worker | undefined {
   return new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), { type: 'module' });
 }
 
+/**
+ * Writers whose file was closed cleanly wait here for the next download: starting a worker costs the page
+ * a fresh script context (about 10 MiB) and its modules each time. Idle ones end after IDLE_MS.
+ */
+const IDLE_MS = 30_000;
+const MAX_IDLE = 2;
+const idleWorkers: Array<{ worker: Worker; timer: ReturnType<typeof setTimeout> }> = [];
+
+function takeWorker(): Worker | undefined {
+  const idle = idleWorkers.pop();
+  if (!idle) return createWorker();
+  clearTimeout(idle.timer);
+  return idle.worker;
+}
+
+function keepIdle(worker: Worker): void {
+  worker.onmessage = null;
+  worker.onerror = null;
+  if (idleWorkers.length >= MAX_IDLE) {
+    worker.terminate();
+    return;
+  }
+  const entry = {
+    worker,
+    timer: setTimeout(() => {
+      idleWorkers.splice(idleWorkers.indexOf(entry), 1);
+      worker.terminate();
+    }, IDLE_MS),
+  };
+  idleWorkers.push(entry);
+}
+
+/** Ids are unique across sinks: a reused worker's late answers to an earlier sink must match nothing. */
+let nextId = 0;
+
 /** The worker's error as ours: the network's keep their code, anything else is the file's. */
 function workerError(reply: Failure): Error {
   if (reply.code) return new ObjectStoreError(reply.code as ObjectStoreErrorCode, reply.message);
@@ -33,13 +68,12 @@ function workerError(reply: Failure): Error {
 export async function openOpfsSink(handle: FileSystemFileHandle): Promise<DownloadSink | undefined> {
   let worker: Worker | undefined;
   try {
-    worker = createWorker();
+    worker = takeWorker();
   } catch {
     return undefined;
   }
   if (!worker) return undefined;
   const pending = new Map<number, Pending>();
-  let nextId = 0;
   let broken: unknown;
   const failAll = (error: unknown) => {
     broken ??= error;
@@ -75,9 +109,11 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
     return { id, done };
   };
   const call = (payload: Payload, transfer: Transferable[] = []) => send(payload, transfer).done;
-  const stop = () => {
-    worker.terminate();
+  /** `reusable`: the file was closed cleanly, so the worker holds nothing of this download. */
+  const stop = (reusable = false) => {
     failAll(new Error('The OPFS writer was closed.'));
+    if (reusable) keepIdle(worker);
+    else worker.terminate();
   };
   try {
     await call({ op: 'open', handle });
@@ -185,10 +221,10 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
       try {
         await call({ op: 'close' });
       } catch (cause) {
-        throw writeFailed(cause);
-      } finally {
         stop();
+        throw writeFailed(cause);
       }
+      stop(true);
       return undefined;
     },
     async abort() {
@@ -196,9 +232,10 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
         await call({ op: 'abort' });
       } catch {
         // The worker is gone: the file is as the last write left it.
-      } finally {
         stop();
+        return;
       }
+      stop(true);
     },
   };
 }
