@@ -102,10 +102,14 @@ async function main(): Promise<void> {
     // Each run's peak growth; a run's peak swings by tens of MiB from round to round, so medians and maxima.
     const growths = { off: [] as number[], on: [] as number[], raw: [] as number[], ceiling: [] as number[] };
     // Start from a collected heap, so garbage of the previous run does not count against this one.
-    const watch = <T>(run: () => Promise<T>) =>
-      peakRssGrowth(pid, run, {
-        before: () => page.evaluate(() => (globalThis as { gc?: () => void }).gc?.()),
-      });
+    // The collector hands freed pages back to the system a while after it ran: a run measured at once would
+    // be credited with the previous run's garbage leaving (the raw fetch's is hundreds of MiB).
+    const settle = async () => {
+      await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+    };
+    const watch = <T>(run: () => Promise<T>) => peakRssGrowth(pid, run, { before: settle });
 
     // An app's first download starts the OPFS writer and checksum workers, which later downloads reuse (each
     // costs the page a script context): measured once, apart from the rounds.
@@ -119,12 +123,6 @@ async function main(): Promise<void> {
     const off: number[] = [];
     const on: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const { result: r, growth: rawGrowth } = await watch(() =>
-        page.evaluate(([u, k]) => window.rawFetch(u!, k!), [store.url, KEY]),
-      );
-      if (r.bytes !== SIZE) throw new Error(`raw fetch read ${r.bytes} bytes`);
-      raw.push(mbps(SIZE, r.ms));
-      growths.raw.push(rawGrowth);
       const { result: c, growth: ceilingGrowth } = await watch(() =>
         page.evaluate(
           ([u, k, n]) => window.opfsCeiling(u as string, k as string, n as number),
@@ -147,10 +145,16 @@ async function main(): Promise<void> {
         into.push(mbps(SIZE, result.ms));
         const variant = verify ? 'on' : 'off';
         growths[variant].push(growth);
-        console.log(
-          `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s · no-library OPFS ${ceiling.at(-1)!.toFixed(0)} MB/s · objectdrop verify ${verify ? 'on ' : 'off'} ${into.at(-1)!.toFixed(0)} MB/s · renderer +${(growth / MiB).toFixed(1)} MiB`,
-        );
       }
+      const { result: r, growth: rawGrowth } = await watch(() =>
+        page.evaluate(([u, k]) => window.rawFetch(u!, k!), [store.url, KEY]),
+      );
+      if (r.bytes !== SIZE) throw new Error(`raw fetch read ${r.bytes} bytes`);
+      raw.push(mbps(SIZE, r.ms));
+      growths.raw.push(rawGrowth);
+      console.log(
+        `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s +${mib(rawGrowth)} · no-library OPFS ${ceiling.at(-1)!.toFixed(0)} MB/s +${mib(growths.ceiling.at(-1)!)} · objectdrop verify off ${off.at(-1)!.toFixed(0)} MB/s +${mib(growths.off.at(-1)!)}, on ${on.at(-1)!.toFixed(0)} MB/s +${mib(growths.on.at(-1)!)}`,
+      );
     }
 
     // Fewer lanes, less of Chromium's buffering on the page's thread (docs/download.md): one round.

@@ -313,6 +313,8 @@ describe('download from the local object store', () => {
     const handle = await opfsFile('large.bin');
     const { task } = start(key, { to: handle });
     expect(await task.done).toBeUndefined();
+    // One range per lane: the writer worker fetches, and each GET costs it memory until collected.
+    expect((await storeDownloads()).ranges).toHaveLength(4);
     const file = await handle.getFile();
     expect(file.size).toBe(size);
     expect(await sha256(file)).toBe(checksum);

@@ -31,9 +31,9 @@ export interface DownloadOptions {
   /** Name suggested by the save picker or the download link. Default: the last `/` part of the key. */
   fileName?: string;
   /**
-   * Bytes per ranged request. Default `8 MiB`; when left unset and nothing needs the bytes in order in memory
-   * (an OPFS file, checked or not, or another file handle with `verify: false`), the object is split into
-   * `parallel` requests of up to 64 MiB, since each request costs the browser a ramp-up.
+   * Bytes per ranged request. Default `8 MiB`; when left unset and nothing needs the bytes in order in memory,
+   * larger, since each request costs the browser a ramp-up: an OPFS file, checked or not, is fetched in
+   * `parallel` equal ranges; another file handle with `verify: false` in `parallel` ranges of up to 64 MiB.
    */
   segmentSize?: number;
   /** Ranged requests in flight at once. Default `4`. */
