@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { CheckField } from './check-field';
 import { type FaultPatch, type FaultSettings, getFaults, resetFaults, setFaults } from './store-admin';
 
-type NumericField = Exclude<keyof FaultSettings, 'corruptDownload'>;
+type NumericField = Exclude<keyof FaultSettings, 'corruptDownload' | 'ignoreRange'>;
 
 interface FieldSpec {
   field: NumericField;
@@ -23,10 +23,13 @@ const FIELDS: readonly FieldSpec[] = [
   { field: 'urlTtlSeconds', label: 'URL lifetime (s)', hint: 'New pre-signed URLs expire this soon.' },
 ];
 
-type Draft = Record<NumericField, string> & { corruptDownload: boolean };
+type Draft = Record<NumericField, string> & { corruptDownload: boolean; ignoreRange: boolean };
 
 function draftOf(settings: FaultSettings): Draft {
-  const draft = { corruptDownload: settings.corruptDownload === true } as Draft;
+  const draft = {
+    corruptDownload: settings.corruptDownload === true,
+    ignoreRange: settings.ignoreRange === true,
+  } as Draft;
   for (const { field, percent } of FIELDS) {
     const value = settings[field];
     draft[field] = value === undefined ? '' : String(percent ? Math.round(value * 1000) / 10 : value);
@@ -35,7 +38,10 @@ function draftOf(settings: FaultSettings): Draft {
 }
 
 function patchOf(draft: Draft): FaultPatch {
-  const patch: FaultPatch = { corruptDownload: draft.corruptDownload || null };
+  const patch: FaultPatch = {
+    corruptDownload: draft.corruptDownload || null,
+    ignoreRange: draft.ignoreRange || null,
+  };
   for (const { field, percent } of FIELDS) {
     const text = draft[field].trim();
     patch[field] = text === '' ? null : percent ? Number(text) / 100 : Number(text);
@@ -140,6 +146,12 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
             label="Corrupt downloads (flip one byte)"
             checked={draft.corruptDownload}
             onChange={(checked) => setDraft({ ...draft, corruptDownload: checked })}
+          />
+          <CheckField
+            id={`${ids}-ignore-range`}
+            label="Ignore Range (answer every GET with the whole object)"
+            checked={draft.ignoreRange}
+            onChange={(checked) => setDraft({ ...draft, ignoreRange: checked })}
           />
         </div>
         <div className="demo-actions">

@@ -22,6 +22,8 @@ export interface FaultSettings {
   urlTtlSeconds?: number;
   /** Flip one byte in every GET body (the headers still describe the real object). */
   corruptDownload?: boolean;
+  /** Answer every GET with the whole object (200), as a server without Range support does. */
+  ignoreRange?: boolean;
 }
 
 /** A patch of `FaultSettings`; `null` clears a field. */

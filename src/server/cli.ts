@@ -35,6 +35,7 @@ Fault injection (all off by default):
   --retry-after-seconds <s>        Retry-After of injected 429s (default 1)
   --url-ttl-seconds <s>            new pre-signed URLs expire after s seconds (default 3600)
   --corrupt-download               flip one byte in every GET body
+  --ignore-range                   answer every GET with the whole object (200), ignoring Range
 
   -h, --help                       show this help
 `;
@@ -99,6 +100,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
         admin: { type: 'boolean' },
         durable: { type: 'boolean' },
         'corrupt-download': { type: 'boolean' },
+        'ignore-range': { type: 'boolean' },
         ...Object.fromEntries(
           Object.keys({ ...FAULT_FLAGS, ...LIMIT_FLAGS }).map((flag) => [flag, stringFlag]),
         ),
@@ -119,6 +121,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
       if (value !== undefined) faults[field] = value;
     }
     if (values['corrupt-download']) faults.corruptDownload = true;
+    if (values['ignore-range']) faults.ignoreRange = true;
     try {
       checkFaultPatch(faults);
     } catch (error) {

@@ -133,6 +133,19 @@ describe('injected faults', () => {
     expect(await downloads()).toEqual({ open: 0, ranges: [] });
   });
 
+  it('ignoreRange answers a ranged GET with the whole object', async () => {
+    const s = await start();
+    expect((await s.upload({ key: 'k' }, data)).status).toBe(200);
+    const url = await s.downloadUrl('k');
+    await setFaults(s, { ignoreRange: true });
+    const response = await fetch(url, { headers: { range: 'bytes=10-19' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('accept-ranges')).toBe('none');
+    expect(Buffer.from(await response.arrayBuffer()).equals(data)).toBe(true);
+    await setFaults(s, { ignoreRange: null });
+    expect((await fetch(url, { headers: { range: 'bytes=10-19' } })).status).toBe(206);
+  });
+
   it('corruptDownload flips exactly one byte of the body', async () => {
     const s = await start();
     expect((await s.upload({ key: 'k' }, data)).status).toBe(200);

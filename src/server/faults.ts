@@ -10,7 +10,8 @@ const NUMERIC = [
   'urlTtlSeconds',
 ] as const;
 const RATES = ['errorRate', 'rateLimitRate'] as const;
-const FIELDS: ReadonlySet<string> = new Set([...NUMERIC, ...RATES, 'corruptDownload']);
+const FLAGS = ['corruptDownload', 'ignoreRange'] as const;
+const FIELDS: ReadonlySet<string> = new Set([...NUMERIC, ...RATES, ...FLAGS]);
 
 /** Checks a patch from the admin endpoint or the CLI; throws 400 `INVALID_REQUEST` naming the field. */
 export function checkFaultPatch(patch: unknown): FaultPatch {
@@ -20,7 +21,7 @@ export function checkFaultPatch(patch: unknown): FaultPatch {
   for (const [field, value] of Object.entries(record)) {
     if (!FIELDS.has(field)) throw invalidRequest(field, 'is not a fault setting.');
     if (value === null) continue;
-    if (field === 'corruptDownload') {
+    if ((FLAGS as readonly string[]).includes(field)) {
       if (typeof value !== 'boolean') throw invalidRequest(field, 'must be a boolean or null.');
     } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw invalidRequest(field, 'must be a non-negative number or null.');

@@ -359,7 +359,7 @@ export function createObjectStoreHandler(
     const lastModified = new Date(opened.updatedAtMs).toUTCString();
     res.setHeader('ETag', etag);
     res.setHeader('Last-Modified', lastModified);
-    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Accept-Ranges', faults.get().ignoreRange ? 'none' : 'bytes');
     res.setHeader(
       'Cache-Control',
       cacheSeconds === undefined ? 'private, no-cache' : `public, max-age=${cacheSeconds}`,
@@ -375,7 +375,9 @@ export function createObjectStoreHandler(
     }
     const ifRange = req.headers['if-range'];
     const rangeHeader =
-      ifRange && ifRange !== etag && ifRange !== lastModified ? undefined : req.headers.range;
+      faults.get().ignoreRange || (ifRange && ifRange !== etag && ifRange !== lastModified)
+        ? undefined
+        : req.headers.range;
     const range = parseRange(rangeHeader, size);
     if (range.kind === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${size}`);

@@ -96,7 +96,7 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
     const etag = `"${stored.currentVersion}"`;
     const lastModified = new Date(stored.updatedAt).toUTCString();
     const headers = new Headers({
-      'accept-ranges': 'bytes',
+      'accept-ranges': faults.current.ignoreRange ? 'none' : 'bytes',
       etag,
       'last-modified': lastModified,
       'content-type': stored.contentType,
@@ -107,7 +107,9 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
     const rangeHeader = header(request, 'range');
     const ifRange = header(request, 'if-range');
     const rangeApplies =
-      rangeHeader !== undefined && (!ifRange || ifRange === etag || ifRange === lastModified);
+      rangeHeader !== undefined &&
+      !faults.current.ignoreRange &&
+      (!ifRange || ifRange === etag || ifRange === lastModified);
     const asked = rangeApplies ? parseRange(rangeHeader, size) : undefined;
     if (asked?.kind === 'unsatisfiable') {
       headers.set('content-range', `bytes */${size}`);

@@ -159,6 +159,16 @@ describe('download from the local object store', () => {
     },
   );
 
+  it('reads a server that ignores Range as one body', async () => {
+    const size = 9 * MiB + 3;
+    const key = uniqueKey('no-range.bin');
+    const checksum = await putObject(key, patternBytes(size, 40));
+    await setFaults({ ignoreRange: true });
+    const { task } = start(key, { segmentSize: MiB });
+    const blob = await task.done;
+    expect(await sha256(blob!)).toBe(checksum);
+  });
+
   it('resumes a connection dropped at 50%, re-fetching less than one segment', async () => {
     const segmentSize = 4 * MiB;
     const size = 16 * segmentSize;
@@ -431,6 +441,18 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     await putObject(key, patternBytes(size, 36));
     expect((await failure(task)).code).toBe('OBJECT_CHANGED');
     expect((await handle.getFile()).size).toBe(0);
+  });
+
+  it('reads a server that ignores Range as one body, written once', async () => {
+    const size = 9 * MiB + 3;
+    const key = uniqueKey('worker-no-range.bin');
+    const checksum = await putObject(key, patternBytes(size, 39));
+    await setFaults({ ignoreRange: true });
+    const handle = await target('worker-no-range.bin');
+    const { task } = start(key, { to: handle, segmentSize: MiB });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size });
   });
 
   it('reuses the writer worker of a finished download', async () => {

@@ -171,7 +171,9 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
             onWritten(progress.written, progress.fetched),
           ).done;
         } catch (cause) {
-          throw fetchFailed(cause, pipeSignal.aborted ? pipeSignal : signal);
+          // Only the piping side's signal: a body dropped with the lanes that made it (a server that ignores
+          // Range answers a lane that then stops) fails as `NETWORK`, and the retry asks again.
+          throw fetchFailed(cause, pipeSignal);
         } finally {
           pipeSignal.removeEventListener('abort', stopPipe);
           settled = true;

@@ -136,7 +136,9 @@ async function handle(request: OpfsRequest): Promise<void> {
       return;
     case 'pipe': {
       const entry = bodies.get(request.fetchId);
-      if (!entry?.response?.body) throw new Error('No body to write: it was discarded.');
+      // Dropped with the lanes that stopped when a server ignored Range: a retry asks again.
+      if (!entry?.response?.body)
+        throw new ObjectStoreError('NETWORK', 'The response was dropped before its body was written.');
       const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs);
       // The worker may be writing another download's file by the time a late byte of this one arrives.
       const target = file();
