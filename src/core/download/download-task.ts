@@ -425,8 +425,9 @@ class DownloadTaskImpl implements DownloadTask {
   private requestSize(size: number): number {
     if (this.feed || this.options.segmentSize !== undefined) return this.segmentSize;
     const share = Math.ceil(size / this.parallel);
-    // Each GET a worker makes holds memory until that worker's collector runs: 1 GiB into OPFS grew the
-    // renderer by a median 56–62 MiB in 16 ranges, 43–45 MiB in 4 (`npm run bench:download`). One per lane.
+    // Each GET a worker makes holds memory until that worker's collector runs. 1 GiB into OPFS, renderer growth
+    // per run (medians of 3–5 runs, `npm run bench:download`): 16 ranges 56–65 MiB verify off, 62–69 on;
+    // 4 ranges 43–65 off, 45–56 on. One per lane.
     if (this.sinkFetches) return Math.max(this.segmentSize, share);
     return Math.min(MAX_REQUEST_SIZE, Math.max(this.segmentSize, share));
   }
