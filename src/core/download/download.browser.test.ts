@@ -362,18 +362,25 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     return { transport, counts };
   }
 
-  it('writes the exact bytes, verified, with no body passing through the page', async () => {
-    const size = 12 * MiB + 5;
-    const key = uniqueKey('worker.bin');
-    const checksum = await putObject(key, patternBytes(size, 31));
-    const { transport, counts } = pageTransport();
-    const { task } = start(key, { to: await target('worker.bin'), segmentSize: 2 * MiB }, transport);
-    expect(await task.done).toBeUndefined();
-    expect(counts.gets).toBe(0);
-    expect((await storeDownloads()).ranges).toHaveLength(7);
-    expect(await sha256(await (await opfsFile('worker.bin')).getFile())).toBe(checksum);
-    expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size, fetched: size });
-  });
+  it.each([
+    [0, 0],
+    [1, 1],
+    [12 * MiB + 5, 7],
+  ])(
+    'writes exactly the %i bytes, verified, with no body passing through the page (%i GETs)',
+    async (size, gets) => {
+      const key = uniqueKey('worker.bin');
+      const checksum = await putObject(key, patternBytes(size, 31));
+      const { transport, counts } = pageTransport();
+      const name = `worker-${size}.bin`;
+      const { task } = start(key, { to: await target(name), segmentSize: 2 * MiB }, transport);
+      expect(await task.done).toBeUndefined();
+      expect(counts.gets).toBe(0);
+      expect((await storeDownloads()).ranges).toHaveLength(gets);
+      expect(await sha256(await (await opfsFile(name)).getFile())).toBe(checksum);
+      expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size, fetched: size });
+    },
+  );
 
   it('resumes a connection dropped at 50% from the byte after the cut, and verifies', async () => {
     const segmentSize = 4 * MiB;
