@@ -378,19 +378,31 @@ class DownloadTaskImpl implements DownloadTask {
       sink.fetch !== undefined &&
       (this.verifiers.length === 0 || sink.read !== undefined);
     const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
-    if (!sink.positional) inOrder.push(async (chunk) => void (await sink.write(chunk, 0)));
+    // A target that keeps its chunks (a WritableStream) is written after the last digest, with the bytes the
+    // digest hands back: giving it the chunk and the digest a copy made a MiB of garbage per MiB.
+    const writeAfterDigest = !sink.positional && sink.keepsChunks === true && this.verifiers.length > 0;
+    if (!sink.positional && !writeAfterDigest)
+      inOrder.push(async (chunk) => void (await sink.write(chunk, 0)));
+    let writes: Promise<void> = Promise.resolve();
     // A session may transfer the chunk's buffer to its worker, detaching it: every session but the last
-    // gets a copy, and so does the last when the sink keeps the chunks it was given.
+    // gets a copy.
     this.verifiers.forEach(({ session }, index) => {
       const last = index === this.verifiers.length - 1;
-      const copy = !last || sink.keepsChunks === true;
       inOrder.push(async (chunk) => {
-        // The digest holds the last reference to what comes back: a copy, or a chunk the sink has written
-        // (a positional sink) or copied (a Blob) before this step. Refilled instead of left to the collector.
-        const hashed = session.update(copy ? chunk.slice() : chunk).then((back) => this.recycle(back.buffer));
+        const back = session.update(last ? chunk : chunk.slice());
+        let step: Promise<void>;
+        if (last && writeAfterDigest) {
+          // In order: each write waits for the one before it, and for its own bytes to come back.
+          writes = writes.then(() => back).then(async (bytes) => void (await sink.write(bytes, 0)));
+          step = writes;
+        } else {
+          // The digest holds the last reference to what comes back: a copy, or a chunk the sink has written
+          // (a positional sink) or copied (a Blob) before this step. Refilled instead of left to the collector.
+          step = back.then((bytes) => this.recycle(bytes.buffer));
+        }
         // Observed when it leaves the window or before the digest; not an unhandled rejection meanwhile.
-        hashed.catch(() => {});
-        this.hashing.push(hashed);
+        step.catch(() => {});
+        this.hashing.push(step);
         while (this.hashing.length > HASH_WINDOW * this.verifiers.length) await this.hashing.shift();
       });
     });
