@@ -16,6 +16,7 @@ import type {
   PresignedUrlResponse,
   UploadUrlBody,
 } from './types';
+import { createBatchPresigner } from './upload/presigner';
 import { createSlots } from './upload/slots';
 import type { UploadSnapshot } from './upload/state';
 import { type UploadTask, UploadTaskImpl } from './upload/task';
@@ -111,6 +112,9 @@ export interface ObjectStoreClient {
 
 let nextTaskId = 0;
 
+/** Files hashed ahead of the transfers, per transfer slot, when the backend presigns in batches. */
+const LOOK_AHEAD_WITH_BATCHES = 4;
+
 /** `computeChecksum` with its worker pool and CRC math: loaded with the first upload, not with the page. */
 const loadHasher = () => import('../checksum/compute');
 const hashOnDemand: Hasher = (blob, type, hashOptions) =>
@@ -141,7 +145,17 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     now: options.now,
     urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
   });
-  const slots = { prepare: createSlots(concurrency), transfer: createSlots(concurrency) };
+  const { createUploadUrls } = context.backend;
+  const presigner = createUploadUrls
+    ? createBatchPresigner(context, createUploadUrls.bind(context.backend), concurrency)
+    : undefined;
+  const slots = {
+    // Batches need files hashed and waiting to batch: a longer look-ahead (checksums only; the
+    // hashing itself is still bounded by the worker pool).
+    prepare: createSlots(presigner ? concurrency * LOOK_AHEAD_WITH_BATCHES : concurrency),
+    transfer: createSlots(concurrency),
+    presigner,
+  };
   const list = createTaskList<UploadTask, UploadSnapshot>();
   const downloads = createTaskList<DownloadTask, DownloadSnapshot>();
   const urlOf = (response: PresignedUrlResponse | undefined) => response?.url;
