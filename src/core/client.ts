@@ -151,8 +151,11 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     : undefined;
   const slots = {
     // Batches need files hashed and waiting to batch: a longer look-ahead (checksums only; the
-    // hashing itself is still bounded by the worker pool).
-    prepare: createSlots(presigner ? concurrency * LOOK_AHEAD_WITH_BATCHES : concurrency),
+    // hashing itself is still bounded by the worker pool), refilled half at a time so the checksum
+    // pool gets small files in groups it reads as one.
+    prepare: presigner
+      ? createSlots(concurrency * LOOK_AHEAD_WITH_BATCHES, (concurrency * LOOK_AHEAD_WITH_BATCHES) / 2)
+      : createSlots(concurrency),
     transfer: createSlots(concurrency),
     presigner,
   };

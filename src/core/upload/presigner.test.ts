@@ -73,7 +73,8 @@ describe('upload URLs in batches', () => {
       held.push(request);
       return true;
     });
-    const tasks = files(10).map((file, i) => client.upload(file, { key: `k${i}` }));
+    // 8: the look-ahead of 2 transfer slots, so every file gets hashed while the PUTs are held.
+    const tasks = files(8).map((file, i) => client.upload(file, { key: `k${i}` }));
     await vi.waitFor(() => expect(held).toHaveLength(2));
     await vi.waitFor(() =>
       expect(tasks.slice(2).every((task) => task.getSnapshot().checksum !== undefined)).toBe(true),
@@ -83,11 +84,11 @@ describe('upload URLs in batches', () => {
     stop();
 
     expect(objects.map((object) => object.checksum)).toEqual(
-      files(10).map((_, i) => sha256(`file number ${i}`)),
+      files(8).map((_, i) => sha256(`file number ${i}`)),
     );
     expect(batches.flat().sort()).toEqual(tasks.map((task) => task.key).sort());
     expect(singleCalls).toEqual([]);
-    expect(batches.length).toBeLessThan(10);
+    expect(batches.length).toBeLessThan(8);
     expect(Math.max(...batches.map((batch) => batch.length))).toBeGreaterThan(1);
   });
 

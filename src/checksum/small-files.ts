@@ -1,0 +1,154 @@
+import { abortError } from '../core/errors';
+import type { ChecksumType } from '../core/types';
+import { SUBTLE_MAX_BYTES } from './hash-blob';
+import { nextTask } from './next-task';
+import { WorkerJob, type WorkerPool } from './pool';
+
+/** SHA files up to this size wait to be read together with others (see `hashBlobs`). */
+export const SMALL_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Bytes one batch reads: half of what one subtle job may hold, so a queue of small files refilled at
+ * once still spreads over two workers.
+ */
+const BATCH_MAX_BYTES = SUBTLE_MAX_BYTES / 2;
+
+export interface SmallFileOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytesRead: number, total: number) => void;
+}
+
+/** Hashes one file on its own (a worker job, or the calling thread): the fallback of a failed batch. */
+export type HashAlone = (blob: Blob, type: ChecksumType, options: SmallFileOptions) => Promise<Uint8Array>;
+
+interface Waiting {
+  readonly blob: Blob;
+  readonly type: ChecksumType;
+  readonly options: SmallFileOptions;
+  settled: boolean;
+  resolve(digest: Uint8Array): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Small SHA files queue here; each free worker takes all that queued of one type, up to
+ * `BATCH_MAX_BYTES` in all, and reads them as one Blob. Files
+ * only wait while every worker is busy, so nothing waits for a batch to fill. A batch that fails (a
+ * File gone from disk) hashes its files one by one, so the error lands on the file it belongs to.
+ */
+export function createSmallFileHasher(pool: WorkerPool, alone: HashAlone) {
+  const queue: Waiting[] = [];
+  let draining = 0;
+
+  function settle(entry: Waiting, outcome: { digest: Uint8Array } | { error: unknown }): void {
+    if (entry.settled) return;
+    entry.settled = true;
+    if ('digest' in outcome) {
+      entry.options.onProgress?.(entry.blob.size, entry.blob.size);
+      entry.resolve(outcome.digest);
+    } else entry.reject(outcome.error);
+  }
+
+  /** Oldest first, one type, within {@link BATCH_MAX_BYTES}. */
+  function takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    let bytes = 0;
+    for (let i = 0; i < queue.length; ) {
+      const entry = queue[i]!;
+      if (entry.settled) {
+        queue.splice(i, 1);
+        continue;
+      }
+      const fits =
+        batch.length === 0 || (entry.type === batch[0]!.type && bytes + entry.blob.size <= BATCH_MAX_BYTES);
+      if (!fits) {
+        i += 1;
+        continue;
+      }
+      batch.push(entry);
+      bytes += entry.blob.size;
+      queue.splice(i, 1);
+    }
+    return batch;
+  }
+
+  function one(entry: Waiting): Promise<void> {
+    return alone(entry.blob, entry.type, entry.options).then(
+      (digest) => settle(entry, { digest }),
+      (error: unknown) => settle(entry, { error }),
+    );
+  }
+
+  function onWorker(pooled: NonNullable<Awaited<ReturnType<WorkerPool['acquire']>>>, batch: Waiting[]) {
+    return new Promise<void>((resolve) => {
+      const fallBack = () => void Promise.all(batch.map(one)).then(() => resolve());
+      const job = new WorkerJob(
+        pool,
+        pooled,
+        (message) => {
+          if (message.kind === 'done-many') {
+            for (const [i, entry] of batch.entries()) settle(entry, { digest: message.digests[i]! });
+            resolve();
+          } else if (message.kind !== 'progress') fallBack();
+        },
+        // The worker died: hashing each file again on its own is safe.
+        fallBack,
+      );
+      job.post({
+        kind: 'hash-many',
+        id: job.id,
+        blobs: batch.map((entry) => entry.blob),
+        type: batch[0]!.type,
+      });
+    });
+  }
+
+  async function drain(): Promise<void> {
+    draining += 1;
+    try {
+      while (queue.some((entry) => !entry.settled)) {
+        const pooled = await pool.acquire();
+        // Files asked for in the same task as this one (a queue refilling) join its batch.
+        await nextTask();
+        const batch = takeBatch();
+        if (batch.length === 0) {
+          if (pooled) pool.release(pooled);
+          break;
+        }
+        if (pooled) await onWorker(pooled, batch);
+        else await Promise.all(batch.map(one));
+      }
+    } finally {
+      draining -= 1;
+    }
+  }
+
+  return function hashSmallFile(
+    blob: Blob,
+    type: ChecksumType,
+    options: SmallFileOptions,
+  ): Promise<Uint8Array> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const onAbort = () => settle(entry, { error: abortError(signal?.reason) });
+      const entry: Waiting = {
+        blob,
+        type,
+        options,
+        settled: false,
+        resolve: (digest) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(digest);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      queue.push(entry);
+      if (draining < pool.size) void drain();
+    });
+  };
+}
