@@ -88,6 +88,30 @@ async function family(rootPids: number[]): Promise<Proc[]> {
   return all.filter((p) => set.has(p.pid));
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** Self time per function of a CDP CPU profile (main thread of the page), the top 30. */
+function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i += 1) {
+    const node = byId.get(samples[i]!)!;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anon)'} ${url.split('/').slice(-2).join('/')}:${lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`  page main-thread profile: ${total.toFixed(0)} ms sampled`);
+  for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${key}`);
+}
+
 async function main() {
   const work = await mkdtemp(join(tmpdir(), 'objectdrop-bench-cpu-'));
   process.env.BENCH_STORE_IMPORT = './bench/count-requests.ts';
@@ -147,6 +171,9 @@ async function main() {
     const srcUrl = `/@fs${root}src/core/index.ts`;
     if (process.env.HASH_EXP) {
       await page.evaluate('window.__name = (f) => f');
+      await page.evaluate((url) => {
+        (window as unknown as { storeUrl: string }).storeUrl = url;
+      }, store.url);
       await page.evaluate(() => {
         (window as unknown as { smallFilesForExp: Blob[] }).smallFilesForExp = Array.from(
           { length: 200 },
@@ -166,6 +193,50 @@ async function main() {
             async ([how, checksumUrl]) => {
               const mark = (window as unknown as { benchMark: (w: string) => Promise<void> }).benchMark;
               const files = (window as unknown as { smallFilesForExp: Blob[] }).smallFilesForExp;
+              if (how.startsWith('put-')) {
+                const { createHttpBackend } = await import(
+                  /* @vite-ignore */ checksumUrl.replace('checksum/index.ts', 'core/index.ts')
+                );
+                const { computeChecksum } = await import(/* @vite-ignore */ checksumUrl);
+                const backend = createHttpBackend({ baseUrl: (window as any).storeUrl });
+                const urls: string[] = [];
+                const bodies: Array<Blob | ArrayBuffer> = [];
+                for (const [i, blob] of files.entries()) {
+                  const checksum = await computeChecksum(blob, 'SHA256');
+                  urls.push(
+                    (
+                      await backend.createUploadUrl({
+                        key: `${how}/${i}`,
+                        length: blob.size,
+                        checksum,
+                        checksumType: 'SHA256',
+                      })
+                    ).url,
+                  );
+                  bodies.push(how === 'put-buffer' ? await blob.arrayBuffer() : blob);
+                }
+                const put = (url: string, body: Blob | ArrayBuffer) =>
+                  new Promise<void>((resolve, reject) => {
+                    const xhr = new XMLHttpRequest();
+                    xhr.open('PUT', url);
+                    xhr.setRequestHeader('content-type', 'application/octet-stream');
+                    xhr.upload.onprogress = () => {};
+                    xhr.onload = () => (xhr.status < 300 ? resolve() : reject(new Error(String(xhr.status))));
+                    xhr.onerror = () => reject(new Error('PUT failed'));
+                    xhr.send(body);
+                  });
+                let next = 0;
+                await mark('start');
+                const started = performance.now();
+                await Promise.all(
+                  Array.from({ length: 4 }, async () => {
+                    for (let i = next++; i < urls.length; i = next++) await put(urls[i]!, bodies[i]!);
+                  }),
+                );
+                const ms = performance.now() - started;
+                await mark('end');
+                return { ms };
+              }
               if (how === 'computeChecksum') {
                 const { computeChecksum } = await import(/* @vite-ignore */ checksumUrl);
                 await computeChecksum(files[0], 'SHA256');
@@ -185,7 +256,14 @@ async function main() {
               const code = `
                 onmessage = async ({ data }) => {
                   const out = [];
-                  if (data.how === 'composite') {
+                  if (data.how.startsWith('main')) {
+                    const all = new Uint8Array(await data.blob.arrayBuffer());
+                    let at = 0;
+                    for (const size of data.sizes) {
+                      out.push(await crypto.subtle.digest('SHA-256', all.subarray(at, at + size)));
+                      at += size;
+                    }
+                  } else if (data.how.startsWith('composite')) {
                     const all = new Uint8Array(await new Blob(data.blobs).arrayBuffer());
                     let at = 0;
                     for (const blob of data.blobs) {
@@ -207,10 +285,19 @@ async function main() {
               const run = (w: Worker, blobs: Blob[]) =>
                 new Promise((resolve) => {
                   w.onmessage = resolve;
-                  w.postMessage({ how, blobs });
+                  if (how.startsWith('main'))
+                    w.postMessage({ how, blob: new Blob(blobs), sizes: blobs.map((b) => b.size) });
+                  else w.postMessage({ how, blobs });
                 });
               await Promise.all(workers.map((w) => run(w, files.slice(0, 1))));
-              const per = how === 'arrayBuffer-batch' || how === 'composite' ? 8 : 1;
+              const per =
+                how === 'arrayBuffer-batch'
+                  ? 8
+                  : how.startsWith('composite')
+                    ? Number(how.slice(9) || 8)
+                    : how.startsWith('main')
+                      ? Number(how.slice(4))
+                      : 1;
               let next = 0;
               await mark('start');
               const started = performance.now();
@@ -265,9 +352,19 @@ async function main() {
       await measure('raw', () =>
         page.evaluate(([url, p]) => window.bench.manyRaw(url, p), [store.url, `raw-${run}`] as const),
       );
+      const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       await measure('objectdrop', () =>
         page.evaluate(([url, p]) => window.bench.manyEndToEnd(url, p), [store.url, `ours-${run}`] as const),
       );
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        printProfile(profile);
+      }
       await measure('objectdrop, checksums given', () =>
         page.evaluate(([url, p]) => window.bench.manyEndToEnd(url, p, true), [
           store.url,

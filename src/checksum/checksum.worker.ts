@@ -78,12 +78,10 @@ scope.addEventListener('message', ({ data: message }) => {
       return;
     case 'hash-many': {
       const { id } = message;
-      hashBlobs(message.blobs, message.type).then(
-        (digests) =>
-          post(
-            { kind: 'done-many', id, digests },
-            digests.map((digest) => digest.buffer as ArrayBuffer),
-          ),
+      hashBlobs(message.blobs, message.type, (index, digest) =>
+        post({ kind: 'digest-of', id, index, digest }, [digest.buffer as ArrayBuffer]),
+      ).then(
+        () => post({ kind: 'done-many', id }),
         (error) => fail(id, error),
       );
       return;

@@ -39,6 +39,15 @@ function batchWatchingWorker(batches: number[], failFirst = 0) {
   };
 }
 
+/** No worker left from earlier tests (one may still be finishing a batch whose digests were all used). */
+async function emptyPool(): Promise<void> {
+  await vi.waitFor(() => {
+    sharedPool().terminateIdle();
+    expect(sharedPool().workerCount).toBe(0);
+  });
+  created = 0;
+}
+
 const smallSizes = SMALL_CASES.filter((size) => size > 0 && size <= SMALL_FILE_MAX_BYTES);
 
 afterEach(() => {
@@ -85,6 +94,7 @@ describe('checksum worker pool', () => {
 
   it('reads small SHA files queued behind a busy pool together, each with its own digest', async () => {
     const batches: number[] = [];
+    await emptyPool();
     configureChecksums({ poolSize: 1, createWorker: batchWatchingWorker(batches) });
     const jobs = smallSizes.flatMap((size) =>
       (['SHA1', 'SHA256'] as const).map(async (type) => {
@@ -103,6 +113,7 @@ describe('checksum worker pool', () => {
 
   it('hashes each file of a batch that failed on its own, so the digests are still right', async () => {
     const batches: number[] = [];
+    await emptyPool();
     configureChecksums({ poolSize: 1, createWorker: batchWatchingWorker(batches, 1) });
     const jobs = smallSizes.map(async (size) => [
       size,

@@ -24,6 +24,8 @@ export type FromWorker =
   /** An update was hashed; its bytes come back to be refilled (a MiB of garbage per update otherwise). */
   | { kind: 'ack'; id: number; chunk: Uint8Array }
   | { kind: 'done'; id: number; digest: Uint8Array }
-  | { kind: 'done-many'; id: number; digests: Uint8Array[] }
+  /** One file of a `hash-many` job is hashed; `done-many` follows the last. */
+  | { kind: 'digest-of'; id: number; index: number; digest: Uint8Array }
+  | { kind: 'done-many'; id: number }
   | { kind: 'aborted'; id: number }
   | { kind: 'error'; id: number; code?: string; message: string };

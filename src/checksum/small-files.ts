@@ -11,7 +11,7 @@ export const SMALL_FILE_MAX_BYTES = 4 * 1024 * 1024;
  * Bytes one batch reads: half of what one subtle job may hold, so a queue of small files refilled at
  * once still spreads over two workers.
  */
-const BATCH_MAX_BYTES = SUBTLE_MAX_BYTES / 2;
+const BATCH_MAX_BYTES = SUBTLE_MAX_BYTES;
 
 export interface SmallFileOptions {
   signal?: AbortSignal;
@@ -81,15 +81,17 @@ export function createSmallFileHasher(pool: WorkerPool, alone: HashAlone) {
 
   function onWorker(pooled: NonNullable<Awaited<ReturnType<WorkerPool['acquire']>>>, batch: Waiting[]) {
     return new Promise<void>((resolve) => {
-      const fallBack = () => void Promise.all(batch.map(one)).then(() => resolve());
+      const fallBack = () =>
+        void Promise.all(batch.filter((entry) => !entry.settled).map(one)).then(() => resolve());
       const job = new WorkerJob(
         pool,
         pooled,
         (message) => {
-          if (message.kind === 'done-many') {
-            for (const [i, entry] of batch.entries()) settle(entry, { digest: message.digests[i]! });
-            resolve();
-          } else if (message.kind !== 'progress') fallBack();
+          if (message.kind === 'digest-of') {
+            const entry = batch[message.index];
+            if (entry) settle(entry, { digest: message.digest });
+          } else if (message.kind === 'done-many') resolve();
+          else if (message.kind !== 'progress') fallBack();
         },
         // The worker died: hashing each file again on its own is safe.
         fallBack,

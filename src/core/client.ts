@@ -113,7 +113,7 @@ export interface ObjectStoreClient {
 let nextTaskId = 0;
 
 /** Files hashed ahead of the transfers, per transfer slot, when the backend presigns in batches. */
-const LOOK_AHEAD_WITH_BATCHES = 4;
+const LOOK_AHEAD_WITH_BATCHES = 8;
 
 /** `computeChecksum` with its worker pool and CRC math: loaded with the first upload, not with the page. */
 const loadHasher = () => import('../checksum/compute');
