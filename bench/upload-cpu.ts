@@ -198,7 +198,9 @@ async function main() {
                   /* @vite-ignore */ checksumUrl.replace('checksum/index.ts', 'core/index.ts')
                 );
                 const { computeChecksum } = await import(/* @vite-ignore */ checksumUrl);
-                const backend = createHttpBackend({ baseUrl: (window as any).storeUrl });
+                const backend = createHttpBackend({
+                  baseUrl: (window as unknown as { storeUrl: string }).storeUrl,
+                });
                 const urls: string[] = [];
                 const bodies: Array<Blob | ArrayBuffer> = [];
                 for (const [i, blob] of files.entries()) {

@@ -7,10 +7,7 @@ import { WorkerJob, type WorkerPool } from './pool';
 /** SHA files up to this size wait to be read together with others (see `hashBlobs`). */
 export const SMALL_FILE_MAX_BYTES = 4 * 1024 * 1024;
 
-/**
- * Bytes one batch reads: half of what one subtle job may hold, so a queue of small files refilled at
- * once still spreads over two workers.
- */
+/** Bytes one batch reads: what one subtle job may hold in a worker anyway. */
 const BATCH_MAX_BYTES = SUBTLE_MAX_BYTES;
 
 export interface SmallFileOptions {

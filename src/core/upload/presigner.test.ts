@@ -119,6 +119,25 @@ describe('upload URLs in batches', () => {
     for (const task of tasks) expect(task.getSnapshot().status).toBe('done');
   });
 
+  it('fails only the file whose body the store refuses, and keeps it out of later batches', async () => {
+    const { client, fake, batchFailures, batches, singleFailures, singleCalls, transport } =
+      batchingHarness(1);
+    // k1's body is refused in its batch and again when it asks alone; the others go on in batches.
+    const stop = servePuts(transport, fake);
+    await client.upload(fileOf('first'), { key: 'k0' }).done;
+    batchFailures.push(storeError('OBJECT_EXISTS', 409));
+    singleFailures.push(storeError('OBJECT_EXISTS', 409));
+    const tasks = files(6).map((file, i) => client.upload(file, { key: `k${i + 1}` }));
+    const outcomes = await Promise.allSettled(tasks.map((task) => task.done));
+    stop();
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'OBJECT_EXISTS' } });
+    const failedBatch = singleCalls.filter((key) => key !== 'k1');
+    expect(outcomes.slice(1).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(batches.flat()).not.toContain('k1');
+    // Files after the failed batch were presigned in batches again.
+    expect(batches.flat().filter((key) => !failedBatch.includes(key)).length).toBeGreaterThan(1);
+  });
+
   it('gets a fresh URL after URL_EXPIRED', async () => {
     const { client, fake, transport } = batchingHarness(1);
     let expired = false;

@@ -55,6 +55,29 @@ export interface BatchPresigner {
   take(target: PresignTarget, signal: AbortSignal): Promise<IssuedUrl | undefined>;
 }
 
+/** `promise`, or an `ABORTED` rejection as soon as `signal` fires. `promise` must not reject. */
+function abortable(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
+/** The backend has no working batch call (no such route or resolver), as opposed to a bad body in it. */
+function hasNoBatches(error: ObjectStoreError): boolean {
+  return (
+    error.code === 'NOT_FOUND' ||
+    error.status === 404 ||
+    error.status === 405 ||
+    error.status === 501 ||
+    (error.code === 'BACKEND' && !error.retryable)
+  );
+}
+
 export function createBatchPresigner(
   context: EngineContext,
   createUploadUrls: NonNullable<EngineContext['backend']['createUploadUrls']>,
@@ -63,6 +86,10 @@ export function createBatchPresigner(
 ): BatchPresigner {
   const waiting: PresignTarget[] = [];
   const asking = new Map<PresignTarget, Promise<void>>();
+  const alone = new WeakSet<PresignTarget>();
+  /** Uploads in `take`, wanting a URL now. */
+  const urgent = new Set<PresignTarget>();
+  const flights = new Set<Promise<void>>();
   let fetchingAhead = false;
   let off = false;
 
@@ -88,11 +115,18 @@ export function createBatchPresigner(
         if (error.code === 'TOO_MANY_REQUESTS') {
           const delay = context.retry.delayBeforeRetry(error, 1);
           if (delay !== undefined) context.gate.pauseFor(delay);
-        } else if (!error.retryable) off = true;
+          return;
+        }
+        if (hasNoBatches(error)) off = true;
+        // One bad body fails its whole batch: its files presign alone from now on, so the bad one
+        // gets its own error and does not sink every later batch.
+        for (const target of targets) alone.add(target);
       })
       .finally(() => {
+        flights.delete(batch);
         for (const target of targets) if (asking.get(target) === batch) asking.delete(target);
       });
+    flights.add(batch);
     for (const target of targets) asking.set(target, batch);
     return batch;
   }
@@ -102,7 +136,8 @@ export function createBatchPresigner(
     const found: PresignTarget[] = [];
     for (const target of waiting) {
       if (found.length >= limit) break;
-      if (target !== except && !asking.has(target) && !isFresh(context, target.url)) found.push(target);
+      if (target !== except && !asking.has(target) && !alone.has(target) && !isFresh(context, target.url))
+        found.push(target);
     }
     return found;
   }
@@ -133,16 +168,24 @@ export function createBatchPresigner(
     },
     async take(target, signal) {
       if (signal.aborted) throw abortError(signal.reason);
-      if (off && !asking.has(target)) return undefined;
-      const batch = asking.get(target) ?? send([target, ...unserved(maxBatch - 1, target)]);
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(abortError(signal.reason));
-        signal.addEventListener('abort', onAbort, { once: true });
-        void batch.then(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        });
-      });
+      const wanted = () => !asking.has(target) && !isFresh(context, target.url) && !off && !alone.has(target);
+      urgent.add(target);
+      try {
+        // While a batch is on its way, wait for it once: files that need a URL now then go in one
+        // batch together (at the start every transfer slot is free and asks at once).
+        if (wanted() && flights.size > 0) await abortable(Promise.race(flights), signal);
+        if (wanted()) {
+          const now = [...urgent].filter(
+            (other) => other !== target && !asking.has(other) && !alone.has(other),
+          );
+          const group = [target, ...now.filter((other) => !isFresh(context, other.url))].slice(0, maxBatch);
+          send([...group, ...unserved(maxBatch - group.length)]);
+        }
+        const batch = asking.get(target);
+        if (batch) await abortable(batch, signal);
+      } finally {
+        urgent.delete(target);
+      }
       return isFresh(context, target.url) ? target.url : undefined;
     },
   };
