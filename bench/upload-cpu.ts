@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
-import { browserPidByMarker } from './renderer-memory';
+import { browserPidByMarker, processes } from './renderer-memory';
 import { startStoreProcess } from './store-process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,20 +22,6 @@ interface Proc {
   pid: number;
   ppid: number;
   cmd: string;
-}
-
-async function processes(): Promise<Proc[]> {
-  const found: Proc[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-      found.push({ pid: Number(entry), ppid, cmd });
-    } catch {}
-  }
-  return found;
 }
 
 function kindOf(cmd: string): string {
