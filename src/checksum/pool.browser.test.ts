@@ -111,6 +111,37 @@ describe('checksum worker pool', () => {
     expect(created).toBe(1);
   });
 
+  it('keeps one worker of two out of small-file batches, for the transfers and for large files', async () => {
+    await emptyPool();
+    let running = 0;
+    let most = 0;
+    configureChecksums({
+      poolSize: 2,
+      createWorker: () => {
+        const worker = countingWorker();
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = ((message: ToWorker, transfer: Transferable[] = []) => {
+          if (message.kind === 'hash-many') most = Math.max(most, ++running);
+          post(message, transfer);
+        }) as Worker['postMessage'];
+        worker.addEventListener('message', (event: MessageEvent<{ kind: string }>) => {
+          if (event.data.kind === 'done-many') running -= 1;
+        });
+        return worker;
+      },
+    });
+    const sizes = Array.from({ length: 24 }, (_, i) => smallSizes[i % smallSizes.length]!);
+    const digests = await Promise.all(
+      sizes.map((size) => computeChecksum(pseudoRandomBlob(seedFor(size), size), 'SHA256')),
+    );
+    expect(digests).toEqual(sizes.map((size) => expected(size).SHA256));
+    expect(most).toBe(1);
+    // The other worker is there for a large file.
+    expect(await computeChecksum(pseudoRandomBlob(seedFor(medium), medium), 'SHA256')).toBe(
+      expected(medium).SHA256,
+    );
+  });
+
   it('hashes each file of a batch that failed on its own, so the digests are still right', async () => {
     const batches: number[] = [];
     await emptyPool();

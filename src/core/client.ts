@@ -116,7 +116,15 @@ let nextTaskId = 0;
 const LOOK_AHEAD_WITH_BATCHES = 8;
 
 /** `computeChecksum` with its worker pool and CRC math: loaded with the first upload, not with the page. */
-const loadHasher = () => import('../checksum/compute');
+let hasherModule: Promise<typeof import('../checksum/compute')> | undefined;
+// One import() for all uploads: 200 files queued at once each paid for their own.
+const loadHasher = () => {
+  hasherModule ??= import('../checksum/compute').catch((error: unknown) => {
+    hasherModule = undefined;
+    throw error;
+  });
+  return hasherModule;
+};
 const hashOnDemand: Hasher = (blob, type, hashOptions) =>
   loadHasher().then(({ computeChecksum }) => computeChecksum(blob, type, hashOptions));
 
