@@ -1,8 +1,11 @@
 // Diagnostic for bench:upload (b): CPU time per process and per thread name (from /proc, Linux only)
-// spent by the browser, its renderer and network service, and the store process, over one raw run
-// and one objectdrop run of 200 × 1 MiB. Run under the bench lock:
+// spent by the browser, its renderer and network service, and the store process, inside the clock of
+// one raw run and one objectdrop run of 200 × 1 MiB, and the requests the store received. Run under
+// the bench lock:
 //   flock /work/bench.lock npx tsx bench/upload-cpu.ts
-// Env: BENCH_RUNS (2).
+// Env: BENCH_RUNS (2); PROFILE=1 adds a CPU profile of the page's main thread during objectdrop's run;
+// HASH_EXP=computeChecksum,arrayBuffer,FileReaderSync,read-only,digest-only,compositeN,mainN,put-blob,
+// put-buffer measures ways of hashing (or PUTting) the 200 files instead.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
