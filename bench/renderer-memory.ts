@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 
 const MiB = 1024 * 1024;
 
-async function processes(): Promise<Array<{ pid: number; ppid: number; cmd: string }>> {
+export async function processes(): Promise<Array<{ pid: number; ppid: number; cmd: string }>> {
   const found: Array<{ pid: number; ppid: number; cmd: string }> = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

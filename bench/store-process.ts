@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface StoreProcess {
   url: string;
+  pid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -15,10 +16,12 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 
 export async function startStoreProcess(dir: string, flags: string[] = []): Promise<StoreProcess> {
   const nice = Number(process.env.BENCH_STORE_NICE ?? 0);
+  const extra = process.env.BENCH_STORE_IMPORT; // a diagnostic module to load into the store
   const args = [
     ...(nice ? ['-n', String(nice), process.execPath] : []),
     '--import',
     'tsx',
+    ...(extra ? ['--import', extra] : []),
     'scripts/objectdrop-dev.ts',
     'serve',
     '--dir',
@@ -44,6 +47,7 @@ export async function startStoreProcess(dir: string, flags: string[] = []): Prom
   });
   return {
     url,
+    pid: child.pid,
     async close() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

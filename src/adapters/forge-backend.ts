@@ -97,6 +97,33 @@ export function createForgeBackend(options: ForgeBackendOptions): ObjectStoreBac
       if (!result) throw new ObjectStoreError('BACKEND', `${keys.createUploadUrl} answered without a URL.`);
       return result;
     },
+    async createUploadUrls(bodies: UploadUrlBody[], request?: RequestOptions) {
+      let answer: unknown;
+      try {
+        answer = await call(
+          keys.createUploadUrls,
+          { uploads: bodies.map((body) => compact({ ...body })) },
+          request,
+        );
+      } catch (error) {
+        // An app's own resolvers may not define this function (the bridge then throws): the client
+        // stops batching for good on an error that says retrying cannot help, and presigns one by one.
+        if (isObjectStoreError(error) && error.status === undefined && error.code === 'BACKEND')
+          throw new ObjectStoreError('BACKEND', error.message, { cause: error, retryable: false });
+        throw error;
+      }
+      const urls = isRecord(answer) && Array.isArray(answer.urls) ? answer.urls : undefined;
+      if (!urls || urls.length !== bodies.length)
+        throw new ObjectStoreError('BACKEND', `${keys.createUploadUrls} did not answer one URL per body.`, {
+          retryable: false,
+        });
+      return urls.map((url) => {
+        const result = presigned(url, keys.createUploadUrls);
+        if (!result)
+          throw new ObjectStoreError('BACKEND', `${keys.createUploadUrls} answered without a URL.`);
+        return result;
+      });
+    },
     async createDownloadUrl(key: string, request?: BucketOptions) {
       const answer = await call(keys.createDownloadUrl, { key, cdn: request?.cdn }, request);
       return presigned(answer, keys.createDownloadUrl);

@@ -4,6 +4,8 @@ import { errorFromResponse } from '../core/http-errors';
 /** Names of the resolver functions the Forge backend invokes, one per backend method. */
 export interface ForgeFunctionKeys {
   createUploadUrl: string;
+  /** Several upload URLs in one invocation; optional for hand-written resolvers (see `createForgeBackend`). */
+  createUploadUrls: string;
   createDownloadUrl: string;
   get: string;
   delete: string;
@@ -12,6 +14,7 @@ export interface ForgeFunctionKeys {
 
 export const DEFAULT_FORGE_FUNCTION_KEYS: Readonly<ForgeFunctionKeys> = {
   createUploadUrl: 'objectdrop.createUploadUrl',
+  createUploadUrls: 'objectdrop.createUploadUrls',
   createDownloadUrl: 'objectdrop.createDownloadUrl',
   get: 'objectdrop.get',
   delete: 'objectdrop.delete',

@@ -30,12 +30,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function forgeApp(context: ForgeResolverContext) {
+function forgeApp(context: ForgeResolverContext, withoutBatches = false) {
   const resolver = registerObjectStoreResolvers(new FakeResolver(), {
     store: running.store,
     authorize: (ctx, key) => key.startsWith(`${String(ctx.accountId)}/`),
   });
-  const { invoke } = bridgeTo(resolver, context);
+  // Hand-written resolvers may lack the batch function.
+  if (withoutBatches) resolver.functions.delete('objectdrop.createUploadUrls');
+  const { invoke, calls } = bridgeTo(resolver, context);
   const backend = createForgeBackend({ invoke });
   const client = createObjectStore({
     backend,
@@ -43,7 +45,7 @@ function forgeApp(context: ForgeResolverContext) {
     transport: createFetchTransport(),
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
   });
-  return { backend, client };
+  return { backend, client, calls };
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
@@ -107,5 +109,40 @@ describe('createForgeBackend → resolvers → local object store', () => {
     expect(await running.store.get('alice/stolen')).toBeUndefined();
     await expect(backend.delete('alice/own')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await running.store.get('alice/own')).toBeDefined();
+  });
+
+  it('asks for upload URLs several per invocation, authorizing each key', async () => {
+    const { client, calls } = forgeApp({ accountId: 'alice' });
+    const keys = ['alice/b0', 'alice/b1', 'bob/b2', 'alice/b3', 'alice/b4', 'alice/b5'];
+    const outcomes = await Promise.allSettled(
+      keys.map((key) => client.upload(new Blob([key]), { key }).done),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(outcomes[2]).toMatchObject({ reason: { code: 'FORBIDDEN' } });
+    expect(await running.store.get('bob/b2')).toBeUndefined();
+    const batchCalls = calls.filter((call) => call.functionKey === 'objectdrop.createUploadUrls');
+    expect(batchCalls.length).toBeGreaterThan(0);
+    // bob/b2's batch was refused as a whole: its files asked again one by one, the others did not.
+    expect(calls.filter((call) => call.functionKey === 'objectdrop.createUploadUrl').length).toBeLessThan(
+      keys.length,
+    );
+  });
+
+  it('presigns one by one with resolvers that have no batch function', async () => {
+    const { client, calls } = forgeApp({ accountId: 'alice' }, true);
+    const keys = ['alice/s0', 'alice/s1', 'alice/s2', 'alice/s3'];
+    const refs = await Promise.all(keys.map((key) => client.upload(new Blob([key]), { key }).done));
+    expect(refs.map((ref) => ref.key)).toEqual(keys);
+    expect(calls.filter((call) => call.functionKey === 'objectdrop.createUploadUrls')).toHaveLength(1);
+    expect(calls.filter((call) => call.functionKey === 'objectdrop.createUploadUrl')).toHaveLength(
+      keys.length,
+    );
   });
 });

@@ -1,6 +1,8 @@
 import { isObjectStoreError, ObjectStoreError } from '../core/errors';
+import { MAX_UPLOAD_URL_BATCH } from '../core/limits';
 import {
   assertPayloadSize,
+  invalidRequest,
   parseBucketRequest,
   parseCdnUrlRequest,
   parseUploadUrlBody,
@@ -103,7 +105,8 @@ function forbidden(message: string): ObjectStoreError {
 }
 
 /**
- * Defines the resolver functions `createForgeBackend` invokes on a Forge `Resolver`. Each one checks
+ * Defines the resolver functions `createForgeBackend` invokes on a Forge `Resolver` (with
+ * `createUploadUrls`, several upload URLs per invocation). Each one checks
  * the payload (1 kB limit, field by field), asks `authorize`, calls the store, and returns
  * `{ result }` or `{ error: { code, message, status?, retryAfterSeconds? } }`: never throws.
  */
@@ -118,6 +121,31 @@ export function registerObjectStoreResolvers<R extends ForgeResolverLike>(
   const downloadUrl = (key: string, o: { cdn?: boolean }) =>
     options.publicUrls ? store.createPublicDownloadUrl(key, o) : store.createDownloadUrl(key, o);
 
+  async function authorized(
+    context: ForgeResolverContext,
+    key: string,
+    operation: ForgeObjectStoreOperation,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    if (!options.authorize) return;
+    let allowed: boolean;
+    try {
+      allowed = await options.authorize(context, key, operation, payload);
+    } catch (cause) {
+      if (isObjectStoreError(cause)) throw cause;
+      throw forbidden(cause instanceof Error ? cause.message : `Not allowed to ${operation} this object.`);
+    }
+    if (allowed !== true) throw forbidden(`Not allowed to ${operation} "${key}".`);
+  }
+
+  async function createUploadUrl(body: UploadUrlBody): Promise<PresignedUrlResponse> {
+    // The seed's UploadUrlBody has no contentType: Forge keeps the PUT's Content-Type header instead.
+    const { contentType: _, ...seedBody } = body;
+    const url = await uploadUrl(seedBody);
+    if (!url) throw new ObjectStoreError('BACKEND', 'The object store gave no upload URL.', { status: 502 });
+    return url;
+  }
+
   function define<P extends { key: string }, T>(
     functionKey: string,
     operation: ForgeObjectStoreOperation,
@@ -128,18 +156,7 @@ export function registerObjectStoreResolvers<R extends ForgeResolverLike>(
       try {
         assertPayloadSize(payload ?? {});
         const parsed = parse(payload);
-        if (options.authorize) {
-          let allowed: boolean;
-          try {
-            allowed = await options.authorize(context ?? {}, parsed.key, operation, { ...parsed });
-          } catch (cause) {
-            if (isObjectStoreError(cause)) throw cause;
-            throw forbidden(
-              cause instanceof Error ? cause.message : `Not allowed to ${operation} this object.`,
-            );
-          }
-          if (allowed !== true) throw forbidden(`Not allowed to ${operation} "${parsed.key}".`);
-        }
+        await authorized(context ?? {}, parsed.key, operation, { ...parsed });
         return { result: (await run(parsed)) ?? null };
       } catch (error) {
         return { error: toForgeErrorData(error) };
@@ -147,12 +164,26 @@ export function registerObjectStoreResolvers<R extends ForgeResolverLike>(
     });
   }
 
-  define(keys.createUploadUrl, 'upload', parseUploadUrlBody, async (body) => {
-    // The seed's UploadUrlBody has no contentType: Forge keeps the PUT's Content-Type header instead.
-    const { contentType: _, ...seedBody } = body;
-    const url = await uploadUrl(seedBody);
-    if (!url) throw new ObjectStoreError('BACKEND', 'The object store gave no upload URL.', { status: 502 });
-    return url;
+  define(keys.createUploadUrl, 'upload', parseUploadUrlBody, createUploadUrl);
+  // `{ uploads: UploadUrlBody[] }` → `{ urls }`: each body checked, authorized and presigned as the
+  // single call does (one store call each, within its 1 kB limit), all or none.
+  resolver.define(keys.createUploadUrls, async ({ payload, context }) => {
+    try {
+      const uploads = isRecord(payload) ? payload.uploads : undefined;
+      if (!Array.isArray(uploads) || uploads.length === 0 || uploads.length > MAX_UPLOAD_URL_BATCH)
+        throw invalidRequest(
+          'uploads',
+          `must be an array of 1 to ${MAX_UPLOAD_URL_BATCH} upload URL bodies.`,
+        );
+      const bodies = uploads.map((upload) => {
+        assertPayloadSize(upload ?? {});
+        return parseUploadUrlBody(upload);
+      });
+      for (const body of bodies) await authorized(context ?? {}, body.key, 'upload', { ...body });
+      return { result: { urls: await Promise.all(bodies.map(createUploadUrl)) } };
+    } catch (error) {
+      return { error: toForgeErrorData(error) };
+    }
   });
   define(keys.createDownloadUrl, 'download', parseBucketRequest, ({ key, cdn }) =>
     downloadUrl(key, compact({ cdn })),

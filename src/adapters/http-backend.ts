@@ -65,6 +65,12 @@ export function createHttpBackend(options: HttpBackendOptions): ObjectStoreBacke
   return {
     createUploadUrl: (body: UploadUrlBody, request?: RequestOptions) =>
       required<PresignedUrlResponse>('public-upload-url', body, request),
+    createUploadUrls: async (bodies: UploadUrlBody[], request?: RequestOptions) => {
+      const answer = await required<{ urls?: unknown }>('public-upload-urls', { uploads: bodies }, request);
+      if (!Array.isArray(answer.urls) || answer.urls.length !== bodies.length)
+        throw new ObjectStoreError('BACKEND', `public-upload-urls: expected ${bodies.length} URLs.`);
+      return answer.urls as PresignedUrlResponse[];
+    },
     createDownloadUrl: (key: string, request?: BucketOptions) =>
       call<PresignedUrlResponse>('public-download-url', { key, cdn: request?.cdn }, request),
     get: (key: string, request?: BucketOptions) =>

@@ -1,6 +1,6 @@
 // The pool's worker: hashes Blobs (one job at a time) and incremental sessions with hash-wasm.
 import { isObjectStoreError } from '../core/errors';
-import { hashBlob } from './hash-blob';
+import { hashBlob, hashBlobs } from './hash-blob';
 import { createHasher, type Hasher } from './hashers';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -76,6 +76,16 @@ scope.addEventListener('message', ({ data: message }) => {
     case 'hash':
       startHash(message);
       return;
+    case 'hash-many': {
+      const { id } = message;
+      hashBlobs(message.blobs, message.type, (index, digest) =>
+        post({ kind: 'digest-of', id, index, digest }, [digest.buffer as ArrayBuffer]),
+      ).then(
+        () => post({ kind: 'done-many', id }),
+        (error) => fail(id, error),
+      );
+      return;
+    }
     case 'session-start':
       jobs.set(message.id, {
         controller: new AbortController(),

@@ -1,10 +1,11 @@
 import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../core/errors';
 import type { ChecksumType } from '../core/types';
 import { CHUNK_SIZE } from './blob-reader';
-import { type CrcType, combineCrc, crcToBase64 } from './crc-combine';
+import { type CrcType, combineCrc } from './crc-combine';
 import { bytesToBase64 } from './encoding';
 import { type PooledWorker, sharedPool, WorkerJob, type WorkerPool } from './pool';
 import type { FromWorker } from './protocol';
+import { createSmallFileHasher, SMALL_FILE_MAX_BYTES } from './small-files';
 import { assertBlob, assertChecksumType } from './validate';
 
 export interface ComputeChecksumOptions {
@@ -56,18 +57,53 @@ export async function computeChecksum(
   assertBlob(blob);
   assertChecksumType(type);
   const pool = sharedPool();
+  if (
+    (type === 'SHA1' || type === 'SHA256') &&
+    blob.size > 0 &&
+    blob.size <= SMALL_FILE_MAX_BYTES &&
+    options.stallTimeoutMs === undefined &&
+    options.subtleMaxBytes === undefined
+  )
+    return bytesToBase64(await smallFileHasher(pool)(blob, type, options));
+  return bytesToBase64(await hashAlone(pool, blob, type, options));
+}
+
+const smallFileHashers = new WeakMap<WorkerPool, ReturnType<typeof createSmallFileHasher>>();
+
+function smallFileHasher(pool: WorkerPool) {
+  let hasher = smallFileHashers.get(pool);
+  if (!hasher) {
+    hasher = createSmallFileHasher(pool, (blob, type, options) => hashAlone(pool, blob, type, options));
+    smallFileHashers.set(pool, hasher);
+  }
+  return hasher;
+}
+
+/** A CRC as the 4 big-endian bytes of its digest. */
+function crcBytes(crc: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, crc);
+  return bytes;
+}
+
+/** One file as one job: on a worker (split across several for a large CRC), else on this thread. */
+async function hashAlone(
+  pool: WorkerPool,
+  blob: Blob,
+  type: ChecksumType,
+  options: ComputeChecksumOptions & ComputeChecksumInternals,
+): Promise<Uint8Array> {
   const pooled = await pool.acquire(options.signal);
-  if (!pooled) return bytesToBase64(await hashInThread(blob, type, options));
+  if (!pooled) return hashInThread(blob, type, options);
   if (
     (type === 'CRC32' || type === 'CRC32C') &&
     blob.size >= 2 * (options.splitMinBytes ?? SPLIT_MIN_BYTES)
   ) {
     const parts = Math.min(pool.size, Math.floor(blob.size / (options.splitMinBytes ?? SPLIT_MIN_BYTES)));
     const more = await pool.tryAcquire(parts - 1);
-    if (more.length > 0)
-      return crcToBase64(await hashCrcInParts(pool, [pooled, ...more], blob, type, options));
+    if (more.length > 0) return crcBytes(await hashCrcInParts(pool, [pooled, ...more], blob, type, options));
   }
-  return bytesToBase64(await hashOnWorker(pool, pooled, blob, type, options));
+  return hashOnWorker(pool, pooled, blob, type, options);
 }
 
 type Options = ComputeChecksumOptions & ComputeChecksumInternals;

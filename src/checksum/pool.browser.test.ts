@@ -4,6 +4,8 @@ import { CHECKSUM_TYPES } from '../core/types';
 import { CHUNK_SIZE } from './blob-reader';
 import { computeChecksum, configureChecksums } from './index';
 import { sharedPool } from './pool';
+import type { ToWorker } from './protocol';
+import { SMALL_FILE_MAX_BYTES } from './small-files';
 import { LARGE_CASE, SMALL_CASES, seedFor } from './testing/cases';
 import { pseudoRandomBlob } from './testing/pseudo-random';
 import table from './testing/reference-digests.json';
@@ -16,6 +18,37 @@ const countingWorker = () => {
   created += 1;
   return new Worker(new URL('./checksum.worker.ts', import.meta.url), { type: 'module' });
 };
+
+/** A pool worker whose `hash-many` jobs are recorded, and the first `failFirst` of them answered with an error. */
+function batchWatchingWorker(batches: number[], failFirst = 0) {
+  return () => {
+    const worker = countingWorker();
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = ((message: ToWorker, transfer: Transferable[] = []) => {
+      if (message.kind === 'hash-many') {
+        batches.push(message.blobs.length);
+        if (batches.length <= failFirst) {
+          const data = { kind: 'error', id: message.id, message: 'NotReadableError: gone' };
+          queueMicrotask(() => worker.onmessage?.(new MessageEvent('message', { data })));
+          return;
+        }
+      }
+      post(message, transfer);
+    }) as Worker['postMessage'];
+    return worker;
+  };
+}
+
+/** No worker left from earlier tests (one may still be finishing a batch whose digests were all used). */
+async function emptyPool(): Promise<void> {
+  await vi.waitFor(() => {
+    sharedPool().terminateIdle();
+    expect(sharedPool().workerCount).toBe(0);
+  });
+  created = 0;
+}
+
+const smallSizes = SMALL_CASES.filter((size) => size > 0 && size <= SMALL_FILE_MAX_BYTES);
 
 afterEach(() => {
   sharedPool().terminateIdle();
@@ -57,6 +90,69 @@ describe('checksum worker pool', () => {
     controller.abort();
     await expect(queued).rejects.toMatchObject({ code: 'ABORTED' });
     expect(await first).toBe(expected(medium).SHA256);
+  });
+
+  it('reads small SHA files queued behind a busy pool together, each with its own digest', async () => {
+    const batches: number[] = [];
+    await emptyPool();
+    configureChecksums({ poolSize: 1, createWorker: batchWatchingWorker(batches) });
+    const jobs = smallSizes.flatMap((size) =>
+      (['SHA1', 'SHA256'] as const).map(async (type) => {
+        const digest = await computeChecksum(pseudoRandomBlob(seedFor(size), size), type);
+        return [size, type, digest] as const;
+      }),
+    );
+    const controller = new AbortController();
+    const aborted = computeChecksum(pseudoRandomBlob(3, 1000), 'SHA256', { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'ABORTED' });
+    for (const [size, type, digest] of await Promise.all(jobs)) expect(digest).toBe(expected(size)[type]);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    expect(created).toBe(1);
+  });
+
+  it('keeps one worker of two out of small-file batches, for the transfers and for large files', async () => {
+    await emptyPool();
+    let running = 0;
+    let most = 0;
+    configureChecksums({
+      poolSize: 2,
+      createWorker: () => {
+        const worker = countingWorker();
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = ((message: ToWorker, transfer: Transferable[] = []) => {
+          if (message.kind === 'hash-many') most = Math.max(most, ++running);
+          post(message, transfer);
+        }) as Worker['postMessage'];
+        worker.addEventListener('message', (event: MessageEvent<{ kind: string }>) => {
+          if (event.data.kind === 'done-many') running -= 1;
+        });
+        return worker;
+      },
+    });
+    const sizes = Array.from({ length: 24 }, (_, i) => smallSizes[i % smallSizes.length]!);
+    const digests = await Promise.all(
+      sizes.map((size) => computeChecksum(pseudoRandomBlob(seedFor(size), size), 'SHA256')),
+    );
+    expect(digests).toEqual(sizes.map((size) => expected(size).SHA256));
+    expect(most).toBe(1);
+    // The other worker is there for a large file.
+    expect(await computeChecksum(pseudoRandomBlob(seedFor(medium), medium), 'SHA256')).toBe(
+      expected(medium).SHA256,
+    );
+  });
+
+  it('hashes each file of a batch that failed on its own, so the digests are still right', async () => {
+    const batches: number[] = [];
+    await emptyPool();
+    configureChecksums({ poolSize: 1, createWorker: batchWatchingWorker(batches, 1) });
+    const jobs = smallSizes.map(async (size) => [
+      size,
+      await computeChecksum(pseudoRandomBlob(seedFor(size), size), 'SHA256'),
+    ]);
+    for (const [size, digest] of await Promise.all(jobs))
+      expect(digest).toBe(expected(size as number).SHA256);
+    expect(batches[0]).toBeGreaterThan(1);
   });
 
   it('ends idle workers after idleTimeoutMs', async () => {

@@ -206,7 +206,13 @@ export class WorkerJob {
   ) {
     pooled.listener = (message) => {
       if (!('id' in message) || message.id !== this.id) return;
-      if (message.kind === 'done' || message.kind === 'aborted' || message.kind === 'error') this.end();
+      if (
+        message.kind === 'done' ||
+        message.kind === 'done-many' ||
+        message.kind === 'aborted' ||
+        message.kind === 'error'
+      )
+        this.end();
       onMessage(message);
     };
     pooled.onCrash = (error) => {

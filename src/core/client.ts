@@ -16,6 +16,7 @@ import type {
   PresignedUrlResponse,
   UploadUrlBody,
 } from './types';
+import { createBatchPresigner } from './upload/presigner';
 import { createSlots } from './upload/slots';
 import type { UploadSnapshot } from './upload/state';
 import { type UploadTask, UploadTaskImpl } from './upload/task';
@@ -111,8 +112,19 @@ export interface ObjectStoreClient {
 
 let nextTaskId = 0;
 
+/** Files hashed ahead of the transfers, per transfer slot, when the backend presigns in batches. */
+const LOOK_AHEAD_WITH_BATCHES = 8;
+
 /** `computeChecksum` with its worker pool and CRC math: loaded with the first upload, not with the page. */
-const loadHasher = () => import('../checksum/compute');
+let hasherModule: Promise<typeof import('../checksum/compute')> | undefined;
+// One import() for all uploads: 200 files queued at once each paid for their own.
+const loadHasher = () => {
+  hasherModule ??= import('../checksum/compute').catch((error: unknown) => {
+    hasherModule = undefined;
+    throw error;
+  });
+  return hasherModule;
+};
 const hashOnDemand: Hasher = (blob, type, hashOptions) =>
   loadHasher().then(({ computeChecksum }) => computeChecksum(blob, type, hashOptions));
 
@@ -141,7 +153,20 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     now: options.now,
     urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
   });
-  const slots = { prepare: createSlots(concurrency), transfer: createSlots(concurrency) };
+  const { createUploadUrls } = context.backend;
+  const presigner = createUploadUrls
+    ? createBatchPresigner(context, createUploadUrls.bind(context.backend), concurrency)
+    : undefined;
+  const slots = {
+    // Batches need files hashed and waiting to batch: a longer look-ahead (checksums only; the
+    // hashing itself is still bounded by the worker pool), refilled half at a time so the checksum
+    // pool gets small files in groups it reads as one.
+    prepare: presigner
+      ? createSlots(concurrency * LOOK_AHEAD_WITH_BATCHES, (concurrency * LOOK_AHEAD_WITH_BATCHES) / 2)
+      : createSlots(concurrency),
+    transfer: createSlots(concurrency),
+    presigner,
+  };
   const list = createTaskList<UploadTask, UploadSnapshot>();
   const downloads = createTaskList<DownloadTask, DownloadSnapshot>();
   const urlOf = (response: PresignedUrlResponse | undefined) => response?.url;

@@ -5,6 +5,11 @@ export const MAX_OBJECT_SIZE = 1024 * 1024 * 1024;
 /** We read the seed's "1 kB" request payload as 1024 bytes of JSON. */
 export const MAX_REQUEST_PAYLOAD_BYTES = 1024;
 export const PRESIGNED_URL_TTL_SECONDS = 3600;
+/**
+ * Most upload URLs one `createUploadUrls` call (HTTP: `public-upload-urls`) hands out. Each body still
+ * obeys {@link MAX_REQUEST_PAYLOAD_BYTES}; the batch's request may be this many times that.
+ */
+export const MAX_UPLOAD_URL_BATCH = 32;
 export const MAX_CDN_TTL_SECONDS = 2_505_600;
 export const RATE_LIMIT_REQUESTS_PER_MINUTE = 5000;
 export const RATE_LIMIT_PRESIGNS_PER_SECOND = 1000;

@@ -62,6 +62,13 @@ export interface CdnUrlOptions extends RequestOptions {
  */
 export interface ObjectStoreBackend {
   createUploadUrl(body: UploadUrlBody, options?: RequestOptions): Promise<PresignedUrlResponse>;
+  /**
+   * Optional: upload URLs for up to `MAX_UPLOAD_URL_BATCH` (32) files in one call, answered in the
+   * order of `bodies`, all or none (one bad body fails the call). The client asks for several at once
+   * when files queue up (each request to the app's server costs the page about as much CPU as a
+   * 1 MiB PUT's share), and falls back to `createUploadUrl` per file when this is missing or fails.
+   */
+  createUploadUrls?(bodies: UploadUrlBody[], options?: RequestOptions): Promise<PresignedUrlResponse[]>;
   createDownloadUrl(key: string, options?: BucketOptions): Promise<PresignedUrlResponse | undefined>;
   get(key: string, options?: BucketOptions): Promise<ObjectReference | undefined>;
   delete(key: string, options?: BucketOptions): Promise<void>;

@@ -269,3 +269,69 @@ describe('start-up sweep', () => {
     expect(reference.size).toBe(4);
   });
 });
+
+describe('upload URLs in batches (public-upload-urls)', () => {
+  const bodyFor = (key: string, data: Uint8Array) => ({
+    key,
+    length: data.length,
+    checksum: sha256(data),
+    checksumType: 'SHA256',
+  });
+
+  it('answers one working URL per body, in order', async () => {
+    const s = await start();
+    const files = ['one', 'two!', 'three'].map(bytes);
+    const response = await s.api('public-upload-urls', {
+      uploads: files.map((data, i) => bodyFor(`batch/${i}`, data)),
+    });
+    expect(response.status).toBe(200);
+    const { urls } = (await response.json()) as { urls: Array<{ url: string }> };
+    expect(urls).toHaveLength(3);
+    for (const [i, { url }] of urls.entries())
+      expect((await fetch(url, { method: 'PUT', body: files[i] })).status).toBe(200);
+    for (const [i, data] of files.entries())
+      expect(await (await s.api('metadata', { key: `batch/${i}` })).json()).toMatchObject({
+        size: data.length,
+        checksum: sha256(data),
+      });
+  });
+
+  it('fails the whole batch when one body is bad, naming it', async () => {
+    const s = await start();
+    const data = bytes('x');
+    const bad = await s.api('public-upload-urls', {
+      uploads: [bodyFor('fine', data), { ...bodyFor('', data) }],
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'INVALID_REQUEST' });
+    const tooLong = await s.api('public-upload-urls', {
+      uploads: [bodyFor('fine', data), bodyFor('k'.repeat(1000), data)],
+    });
+    expect(tooLong.status).toBe(413);
+    expect((await tooLong.json()).message).toMatch(/^uploads\[1\]/);
+  });
+
+  it('takes 1 to 32 bodies', async () => {
+    const s = await start();
+    const data = bytes('x');
+    const many = (count: number) =>
+      s.api('public-upload-urls', {
+        uploads: Array.from({ length: count }, (_, i) => bodyFor(`k${i}`, data)),
+      });
+    expect((await many(32)).status).toBe(200);
+    expect((await many(33)).status).toBe(400);
+    expect((await many(0)).status).toBe(400);
+    expect((await s.api('public-upload-urls', { uploads: 'no' })).status).toBe(400);
+  });
+
+  it('counts every URL of a batch against the per-second presign limit', async () => {
+    const s = await start({ limits: { presignsPerSecond: 3 } });
+    const data = bytes('x');
+    const batch = (keys: string[]) =>
+      s.api('public-upload-urls', { uploads: keys.map((k) => bodyFor(k, data)) });
+    expect((await batch(['a', 'b'])).status).toBe(200);
+    const limited = await batch(['c', 'd']);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+  });
+});

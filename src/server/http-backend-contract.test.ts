@@ -33,6 +33,31 @@ describe('createHttpBackend against the local store', () => {
     expect(await backend.createDownloadUrl('adapter', { cdn: true })).toBeUndefined();
   });
 
+  it('hands out several upload URLs in one call (createUploadUrls), in order', async () => {
+    store = await startTestStore();
+    const backend = createHttpBackend({ baseUrl: store.url });
+    const files = ['first', 'second one'].map((text) => new TextEncoder().encode(text));
+    const urls = await backend.createUploadUrls!(
+      files.map((data, i) => ({
+        key: `many/${i}`,
+        length: data.length,
+        checksum: sha256(data),
+        checksumType: 'SHA256',
+      })),
+    );
+    expect(urls).toHaveLength(2);
+    for (const [i, { url }] of urls.entries())
+      expect((await fetch(url, { method: 'PUT', body: files[i] })).status).toBe(200);
+    expect(await backend.get('many/1')).toMatchObject({
+      size: files[1]!.length,
+      checksum: sha256(files[1]!),
+    });
+    const bad = await backend.createUploadUrls!([
+      { key: 'k', length: -1, checksum: 'x', checksumType: 'SHA256' },
+    ]).catch((error: unknown) => error);
+    expect(isObjectStoreError(bad) && bad.code).toBe('INVALID_REQUEST');
+  });
+
   it('surfaces the store errors as typed ObjectStoreErrors', async () => {
     const frozen = Date.now();
     store = await startTestStore({ limits: { requestsPerMinute: 1 }, now: () => frozen });

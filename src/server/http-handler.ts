@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isObjectStoreError, ObjectStoreError } from '../core/errors';
+import { MAX_UPLOAD_URL_BATCH } from '../core/limits';
 import { invalidRequest, parseBucketRequest, parseCdnUrlRequest } from '../core/request-validation';
 import { createFaultController, type FaultController } from './faults';
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from './limits';
@@ -60,6 +61,11 @@ const PRESIGN_PATHS: ReadonlySet<string> = new Set([
   'download-url',
   'public-download-url',
   'cdn-url',
+]);
+/** Several upload URLs in one request: `{ uploads: UploadUrlBody[] }` → `{ urls: PresignedUrlResponse[] }`. */
+const BATCH_PATHS: ReadonlyMap<string, 'upload-url' | 'public-upload-url'> = new Map([
+  ['upload-urls', 'upload-url'],
+  ['public-upload-urls', 'public-upload-url'],
 ]);
 const EXPOSED_HEADERS =
   'ETag, Content-Range, Content-Length, Accept-Ranges, Retry-After, Last-Modified, Content-Type';
@@ -165,6 +171,8 @@ function asRecord(body: unknown): Record<string, unknown> {
  * - `POST /api/v1/metadata | delete | upload-url | public-upload-url | download-url |
  *   public-download-url | cdn-url` with JSON bodies of at most `maxRequestBytes` (checked before
  *   parsing), rate-limited per `X-Installation-Id`; errors are `{ code, message }`.
+ * - `POST /api/v1/upload-urls | public-upload-urls` with `{ uploads: UploadUrlBody[] }` (1 to
+ *   `MAX_UPLOAD_URL_BATCH`, each at most `maxRequestBytes`) → `{ urls }` in the same order, all or none.
  * - For the local store, its pre-signed URLs under `/objects/<bucket>`: `PUT` (streamed to disk,
  *   length and checksum verified), `GET`/`HEAD` with `ETag`, `Last-Modified`, `Accept-Ranges`,
  *   one `Range` (`a-b`, `a-`, `-n`) → 206, unsatisfiable → 416, `If-Range`, `If-Match` (412),
@@ -246,14 +254,17 @@ export function createObjectStoreHandler(
         waitMinute,
         `More than ${limits.requestsPerMinute} requests per minute for this installation.`,
       );
-    if (PRESIGN_PATHS.has(operation)) {
-      const waitSecond = perSecond.hit(installation, at);
+    const presigns = (count: number) => {
+      const waitSecond = perSecond.hit(installation, at, count);
       if (waitSecond !== undefined)
         throw tooMany(
           waitSecond,
           `More than ${limits.presignsPerSecond} pre-signed URLs per second for this installation.`,
         );
-    }
+    };
+    const single = BATCH_PATHS.get(operation);
+    if (single) return uploadUrls(req, res, installation, at, single, presigns);
+    if (PRESIGN_PATHS.has(operation)) presigns(1);
     const body = asRecord(await readJson(req, limits.maxRequestBytes));
     switch (operation) {
       case 'metadata': {
@@ -301,6 +312,49 @@ export function createObjectStoreHandler(
           status: 404,
         });
     }
+  }
+
+  /**
+   * The batch of `upload-url`/`public-upload-url`: each body is checked as the single call checks it
+   * (at most `maxRequestBytes` of JSON each), and counts as one request and one presign against the
+   * installation's limits. All or none: one bad body fails the whole request.
+   */
+  async function uploadUrls(
+    req: IncomingMessage,
+    res: ServerResponse,
+    installation: string,
+    at: number,
+    single: 'upload-url' | 'public-upload-url',
+    presigns: (count: number) => void,
+  ): Promise<void> {
+    const body = asRecord(await readJson(req, limits.maxRequestBytes * MAX_UPLOAD_URL_BATCH));
+    const { uploads } = body;
+    if (!Array.isArray(uploads) || uploads.length === 0 || uploads.length > MAX_UPLOAD_URL_BATCH)
+      throw invalidRequest('uploads', `must be an array of 1 to ${MAX_UPLOAD_URL_BATCH} upload URL bodies.`);
+    const checked = uploads.map((upload, i) => {
+      if (Buffer.byteLength(JSON.stringify(upload) ?? '') > limits.maxRequestBytes)
+        throw new ObjectStoreError(
+          'PAYLOAD_TOO_LARGE',
+          `uploads[${i}] exceeds ${limits.maxRequestBytes} bytes.`,
+          { status: 413 },
+        );
+      return checkUploadRequest(upload, limits.maxObjectSize);
+    });
+    if (checked.length > 1) {
+      const waitMinute = perMinute.hit(installation, at, checked.length - 1);
+      if (waitMinute !== undefined)
+        throw tooMany(
+          waitMinute,
+          `More than ${limits.requestsPerMinute} requests per minute for this installation.`,
+        );
+    }
+    presigns(checked.length);
+    const urls = await Promise.all(
+      checked.map((upload) =>
+        single === 'upload-url' ? store.createUploadUrl(upload) : store.createPublicUploadUrl(upload),
+      ),
+    );
+    return sendJson(res, 200, { urls });
   }
 
   async function upload(store: LocalObjectStore, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -3,8 +3,8 @@ export function createRateLimiter(windowMs: number, max: number) {
   const windows = new Map<string, { start: number; count: number }>();
   let nextSweep = Number.NEGATIVE_INFINITY;
   return {
-    /** Counts one request; returns the seconds to wait when over the limit, else `undefined`. */
-    hit(installation: string, nowMs: number): number | undefined {
+    /** Counts `count` requests (1); returns the seconds to wait when over the limit, else `undefined`. */
+    hit(installation: string, nowMs: number, count = 1): number | undefined {
       // Many made-up installation ids must not grow the map for ever. At most one sweep per window:
       // with more live ids than the threshold, sweeping on every request would scan them all each time.
       if (windows.size > 10_000 && nowMs >= nextSweep) {
@@ -16,7 +16,7 @@ export function createRateLimiter(windowMs: number, max: number) {
         window = { start: nowMs, count: 0 };
         windows.set(installation, window);
       }
-      window.count++;
+      window.count += count;
       if (window.count <= max) return undefined;
       return Math.max(1, Math.ceil((window.start + windowMs - nowMs) / 1000));
     },

@@ -3,17 +3,12 @@ import { callBackend } from '../context';
 import { isObjectStoreError, ObjectStoreError } from '../errors';
 import { errorFromResponse } from '../http-errors';
 import { DEFAULT_CONTENT_TYPE } from '../limits';
-import type { ObjectReference, PresignedUrlResponse, UploadUrlBody } from '../types';
+import type { ObjectReference, UploadUrlBody } from '../types';
 import { toObjectStoreError, withRetry } from '../with-retry';
+import { type BatchPresigner, type IssuedUrl, isFresh, uploadUrlBody } from './presigner';
 import type { Release, Slots } from './slots';
 import { createSpeedMeter } from './speed';
 import type { UploadAction } from './state';
-
-/** A pre-signed URL and when it was handed out: the store does not say when it expires. */
-interface IssuedUrl {
-  readonly response: PresignedUrlResponse;
-  readonly issuedAt: number;
-}
 
 /**
  * What one upload carries between runs. A paused or failed task keeps its checksum (hashing
@@ -34,16 +29,8 @@ export interface UploadSlots {
   readonly prepare: Slots;
   /** `concurrency`: PUTs in flight. */
   readonly transfer: Slots;
-}
-
-/** A URL is refreshed before a PUT when less than this share of its life is left. */
-const EXPIRY_MARGIN = 0.1;
-const MAX_EXPIRY_MARGIN_MS = 60_000;
-
-function isFresh(context: EngineContext, url: IssuedUrl | undefined): url is IssuedUrl {
-  if (!url) return false;
-  const margin = Math.min(MAX_EXPIRY_MARGIN_MS, context.urlLifetimeMs * EXPIRY_MARGIN);
-  return context.now() - url.issuedAt < context.urlLifetimeMs - margin;
+  /** Where the backend can hand out several upload URLs in one call: asks for them in batches. */
+  readonly presigner?: BatchPresigner;
 }
 
 async function hash(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<string> {
@@ -64,16 +51,12 @@ async function hash(job: UploadJob, context: EngineContext, signal: AbortSignal)
   }
 }
 
-function bodyOf(job: UploadJob): UploadUrlBody {
-  return { ...job.request, checksum: job.checksum! };
-}
-
 async function presign(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<IssuedUrl> {
   job.dispatch({ type: 'presigning' });
   const response = await callBackend(
     context,
     'Creating an upload URL',
-    (s) => context.backend.createUploadUrl(bodyOf(job), { signal: s }),
+    (s) => context.backend.createUploadUrl(uploadUrlBody(job), { signal: s }),
     {
       signal,
       onRetry: (error, delay) => job.dispatch({ type: 'retrying', at: context.now() + delay, error }),
@@ -158,14 +141,30 @@ async function put(
   throw errorFromResponse(response.status, text, response.headers, 'PUT');
 }
 
+/** A batch's URL when the presigner can give one, else one of the job's own. */
+async function freshUrl(
+  job: UploadJob,
+  context: EngineContext,
+  presigner: BatchPresigner | undefined,
+  signal: AbortSignal,
+): Promise<IssuedUrl> {
+  if (presigner) {
+    job.dispatch({ type: 'presigning' });
+    const url = await presigner.take(job, signal);
+    if (url) return url;
+  }
+  return await presign(job, context, signal);
+}
+
 async function transfer(
   job: UploadJob,
   context: EngineContext,
+  presigner: BatchPresigner | undefined,
   signal: AbortSignal,
 ): Promise<ObjectReference | undefined> {
   return await withRetry(
     async () => {
-      if (!isFresh(context, job.url)) job.url = await presign(job, context, signal);
+      if (!isFresh(context, job.url)) job.url = await freshUrl(job, context, presigner, signal);
       return await put(job, context, job.url, signal);
     },
     {
@@ -184,7 +183,8 @@ async function transfer(
 }
 
 /**
- * hash → (skip if unchanged) → presign → wait for a transfer slot → PUT → confirm.
+ * hash → (skip if unchanged) → presign → wait for a transfer slot → PUT → confirm. With a batch
+ * presigner, the URL is asked for while waiting for the slot, together with other waiting files'.
  * Hashing and presigning of queued files overlap the transfers of earlier ones; the transfer
  * slot is held only for the PUT. The stored size and checksum are checked against ours either from
  * the PUT's answer, when the store answers with the object's reference (one request less per file:
@@ -205,13 +205,21 @@ export async function runUpload(
       const stored = await getStored(job, context, signal, 'Looking up the stored object');
       if (stored && matches(job, stored)) return { object: reference(job, stored), skipped: true };
     }
-    if (!isFresh(context, job.url)) job.url = await presign(job, context, signal);
-    if (!slots.transfer.free) job.dispatch({ type: 'queued' });
-    const releaseTransfer = await slots.transfer.acquire(signal);
+    const { presigner } = slots;
+    // With a batch presigner the URL comes while the job waits for its slot (or when it gets one).
+    if (presigner) presigner.offer(job);
+    else if (!isFresh(context, job.url)) job.url = await presign(job, context, signal);
+    let releaseTransfer: Release;
+    try {
+      if (!slots.transfer.free) job.dispatch({ type: 'queued' });
+      releaseTransfer = await slots.transfer.acquire(signal);
+    } finally {
+      presigner?.withdraw(job);
+    }
     releasePrepare();
     let answered: ObjectReference | undefined;
     try {
-      answered = await transfer(job, context, signal);
+      answered = await transfer(job, context, presigner, signal);
     } finally {
       releaseTransfer();
     }

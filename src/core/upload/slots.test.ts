@@ -31,6 +31,34 @@ describe('createSlots', () => {
   });
 });
 
+describe('createSlots with refillAt', () => {
+  it('once full, hands out slots again only at refillAt holders, then several together', async () => {
+    const slots = createSlots(4, 2);
+    const held = await Promise.all([slots.acquire(), slots.acquire(), slots.acquire(), slots.acquire()]);
+    const granted: number[] = [];
+    const waiting = [0, 1, 2].map(async (i) => {
+      const release = await slots.acquire();
+      granted.push(i);
+      return release;
+    });
+    held[0]!();
+    await Promise.resolve();
+    expect(granted).toEqual([]);
+    expect(slots.free).toBe(false);
+    held[1]!();
+    const [a, b] = await Promise.all(waiting.slice(0, 2));
+    expect(granted).toEqual([0, 1]);
+    expect(slots.active).toBe(4);
+    a!();
+    held[2]!();
+    b!();
+    await waiting[2];
+    expect(granted).toEqual([0, 1, 2]);
+    expect(slots.active).toBe(2);
+    expect(slots.free).toBe(true);
+  });
+});
+
 describe('createSpeedMeter', () => {
   it('reports 0 until a quarter second has passed, then the rate over the window', () => {
     const meter = createSpeedMeter();

@@ -4,7 +4,9 @@ export type Release = () => void;
 
 /**
  * A FIFO semaphore: at most `limit` holders at once, waiters served in arrival order. A waiter
- * whose signal fires leaves the line without taking a slot.
+ * whose signal fires leaves the line without taking a slot. With `refillAt` below `limit - 1`, once
+ * every slot is taken the next ones are handed out only after holders drop to `refillAt`, and then
+ * together (work that is cheaper in groups, like reading small files to hash, starts in groups).
  */
 export interface Slots {
   acquire(signal?: AbortSignal): Promise<Release>;
@@ -14,9 +16,16 @@ export interface Slots {
   readonly free: boolean;
 }
 
-export function createSlots(limit: number): Slots {
+export function createSlots(limit: number, refillAt = limit - 1): Slots {
   let active = 0;
+  // Set when all slots are taken; cleared once `refillAt` or fewer are, so waiters start in groups.
+  let full = false;
   const line: Array<{ grant: () => void }> = [];
+
+  function take(): void {
+    active += 1;
+    if (active >= limit) full = true;
+  }
 
   function releaser(): Release {
     let released = false;
@@ -24,10 +33,10 @@ export function createSlots(limit: number): Slots {
       if (released) return;
       released = true;
       active -= 1;
-      const next = line.shift();
-      if (next) {
-        active += 1;
-        next.grant();
+      if (active <= refillAt) full = false;
+      while (!full && line.length > 0) {
+        take();
+        line.shift()!.grant();
       }
     };
   }
@@ -35,8 +44,8 @@ export function createSlots(limit: number): Slots {
   return {
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-      if (active < limit) {
-        active += 1;
+      if (!full && line.length === 0) {
+        take();
         return Promise.resolve(releaser());
       }
       return new Promise<Release>((resolve, reject) => {
@@ -62,7 +71,7 @@ export function createSlots(limit: number): Slots {
       return line.length;
     },
     get free() {
-      return active < limit;
+      return !full && line.length === 0;
     },
   };
 }

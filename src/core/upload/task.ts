@@ -29,6 +29,15 @@ export interface UploadTask {
 
 type Stop = 'pause' | 'cancel';
 
+let pipelineModule: Promise<typeof import('./pipeline')> | undefined;
+function loadPipeline(): Promise<typeof import('./pipeline')> {
+  pipelineModule ??= import('./pipeline').catch((error: unknown) => {
+    pipelineModule = undefined;
+    throw error;
+  });
+  return pipelineModule;
+}
+
 interface Deferred {
   promise: Promise<ObjectReference>;
   resolve(object: ObjectReference): void;
@@ -126,7 +135,7 @@ export class UploadTaskImpl implements UploadTask {
     };
     if (this.#state.status !== 'queued') this.#dispatch({ type: 'queued' });
     // The pipeline loads with the first upload, not with the page.
-    import('./pipeline')
+    loadPipeline()
       .then(({ runUpload }) => runUpload(this.#job, this.#context, this.#slots, run.controller.signal))
       .then(
         ({ object, skipped }) => {
