@@ -462,32 +462,6 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size });
   });
 
-  it('reuses the writer worker of a finished download', async () => {
-    const size = 2 * MiB + 9;
-    const key = uniqueKey('worker-reused.bin');
-    const checksum = await putObject(key, patternBytes(size, 38));
-    const Original = globalThis.Worker;
-    let writers = 0;
-    globalThis.Worker = class extends Original {
-      constructor(url: string | URL, options?: WorkerOptions) {
-        super(url, options);
-        if (String(url).includes('opfs-writer')) writers++;
-      }
-    };
-    try {
-      for (const name of ['reused-a.bin', 'reused-b.bin', 'reused-c.bin']) {
-        const handle = await target(name);
-        const { task } = start(key, { to: handle, segmentSize: MiB });
-        expect(await task.done).toBeUndefined();
-        expect(await sha256(await handle.getFile())).toBe(checksum);
-      }
-    } finally {
-      globalThis.Worker = Original;
-    }
-    // One at most: an earlier test may have left one idle.
-    expect(writers).toBeLessThanOrEqual(1);
-  });
-
   it('backs off on 429 and still completes', async () => {
     const size = 8 * MiB;
     const key = uniqueKey('worker-limited.bin');

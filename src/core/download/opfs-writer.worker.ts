@@ -100,8 +100,6 @@ async function handle(request: OpfsRequest): Promise<void> {
       access?.flush();
       access?.close();
       access = undefined;
-      // This worker may wait for the next download: it keeps no buffers meanwhile.
-      spareBuffers.length = 0;
       reply({ id: request.id, ok: true });
       return;
     case 'fetch': {
@@ -140,7 +138,7 @@ async function handle(request: OpfsRequest): Promise<void> {
       if (!entry?.response?.body)
         throw new ObjectStoreError('NETWORK', 'The response was dropped before its body was written.');
       const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs);
-      // The worker may be writing another download's file by the time a late byte of this one arrives.
+      // Nothing lands after the file is closed or emptied, even a late byte of a body still arriving.
       const target = file();
       const write = (bytes: Uint8Array, at: number) => {
         if (access !== target) throw new Error('The file is closed.');
