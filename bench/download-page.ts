@@ -11,7 +11,7 @@ declare global {
     toOpfs(
       baseUrl: string,
       key: string,
-      options: { verify: boolean; dropAtHalf?: boolean; parallel?: number },
+      options: { verify: boolean; dropAtHalf?: boolean; parallel?: number; segmentSize?: number },
     ): Promise<{ ms: number; loaded: number; fetched: number; fileSize: number }>;
     opfsCeiling(baseUrl: string, key: string, size: number): Promise<{ ms: number }>;
     /** Provided by the Node side: arms a one-off connection drop at the store. */
@@ -60,7 +60,12 @@ window.toOpfs = async (baseUrl, key, options) => {
       retry: createRetryPolicy({ baseDelayMs: 50 }),
     },
     key,
-    { to: handle, verify: options.verify, ...(options.parallel ? { parallel: options.parallel } : {}) },
+    {
+      to: handle,
+      verify: options.verify,
+      ...(options.parallel ? { parallel: options.parallel } : {}),
+      ...(options.segmentSize ? { segmentSize: options.segmentSize } : {}),
+    },
   );
   if (options.dropAtHalf) {
     let armed = false;
