@@ -79,7 +79,7 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
   const call = (payload: Payload, transfer: Transferable[] = []) => send(payload, transfer).done;
   // A worker per download, ended with it. Kept for the next download instead, the worker's garbage grew
   // from run to run (its collector seldom runs): renderer growth per 1 GiB, verify off, was a median of
-  // 61–72 MiB over three runs of `npm run bench:download`, and 35 MiB with a fresh worker each time.
+  // 61–72 MiB over three runs of `npm run bench:download`, and 35–50 MiB with a fresh worker each time.
   const stop = () => {
     failAll(new Error('The OPFS writer was closed.'));
     worker.terminate();
