@@ -26,10 +26,12 @@ export async function browserPidByMarker(marker: string): Promise<number | undef
   return (await processes()).find((p) => p.cmd.includes(marker) && !p.cmd.includes('--type='))?.pid;
 }
 
-/** Renderer processes descending from `browserPid`. */
-export async function rendererPids(browserPid: number): Promise<number[]> {
+/** The processes `rootPids` and everything they started, from one scan of /proc. */
+export async function descendants(
+  rootPids: number[],
+): Promise<Array<{ pid: number; ppid: number; cmd: string }>> {
   const all = await processes();
-  const family = new Set([browserPid]);
+  const family = new Set(rootPids);
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of all)
@@ -38,7 +40,12 @@ export async function rendererPids(browserPid: number): Promise<number[]> {
         grew = true;
       }
   }
-  return all.filter((p) => family.has(p.pid) && p.cmd.includes('--type=renderer')).map((p) => p.pid);
+  return all.filter((p) => family.has(p.pid));
+}
+
+/** Renderer processes descending from `browserPid`. */
+export async function rendererPids(browserPid: number): Promise<number[]> {
+  return (await descendants([browserPid])).filter((p) => p.cmd.includes('--type=renderer')).map((p) => p.pid);
 }
 
 /** Resident bytes of these processes (ended ones count 0). */

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium';
-import { browserPidByMarker, processes } from './renderer-memory';
+import { browserPidByMarker, descendants, processes } from './renderer-memory';
 import { startStoreProcess } from './store-process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -61,20 +61,6 @@ async function ticks(procs: Proc[]): Promise<Map<string, number>> {
     }
   }
   return out;
-}
-
-async function family(rootPids: number[]): Promise<Proc[]> {
-  const all = await processes();
-  const set = new Set(rootPids);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all)
-      if (!set.has(p.pid) && set.has(p.ppid)) {
-        set.add(p.pid);
-        grew = true;
-      }
-  }
-  return all.filter((p) => set.has(p.pid));
 }
 
 interface ProfileNode {
@@ -140,7 +126,7 @@ async function main() {
       if (what === 'end') console.log('  (the store requests just above were inside the clock)');
     });
     const measure = async (label: string, run: () => Promise<{ ms: number }>) => {
-      procs = await family([browserPid, ...storePids]);
+      procs = await descendants([browserPid, ...storePids]);
       const { ms } = await run();
       const rows: Array<[string, number]> = [];
       const byKind = new Map<string, number>();

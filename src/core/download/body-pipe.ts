@@ -10,31 +10,41 @@ export interface PipeRange {
 }
 
 /**
- * Reads a body into `buffer` and writes it synchronously in `buffer`-sized pieces at their absolute
- * offsets, reporting each write (`written`, plus body bytes read since the last report). Bytes that
- * arrived before a failure are written before the failure propagates: a retry asks only for what follows.
- * Body bytes read but not written (skipped, or lost with a failed read) are reported last, as `written` 0.
+ * Reads a body into `buffer` and hands it on in `buffer`-sized pieces with their absolute offsets,
+ * reporting each one handed (`written`, plus body bytes read since the last report). `hand` writes the
+ * piece and gives the buffer to fill next: the same one once written (a synchronous write), or another
+ * while the piece is still being written; `undefined` when nothing is left to read. Bytes that arrived
+ * before a failure are handed on before the failure propagates: a retry asks only for what follows.
+ * Body bytes read but not handed on (skipped, or lost with a failed read) are reported last, as `written` 0.
  * Resolves with the buffer to reuse: a BYOB read moves it.
  */
 export async function pipeBody(
   reader: BodyReader,
   range: PipeRange,
   buffer: ArrayBuffer,
-  write: (bytes: Uint8Array<ArrayBuffer>, at: number) => void,
+  hand: (
+    bytes: Uint8Array<ArrayBuffer>,
+    at: number,
+    left: number,
+  ) => ArrayBuffer | undefined | Promise<ArrayBuffer | undefined>,
   onWritten: (written: number, fetched: number) => void,
+  /** Each read as it arrives, before it is handed on (a live count of body bytes). */
+  onRead?: (bytes: number) => void,
 ): Promise<ArrayBuffer> {
   let position = range.bodyStart;
   let writtenTo = range.from;
   let filled = 0;
   let fetched = 0;
-  const flush = () => {
+  const flush = async () => {
     // A failed BYOB read leaves its buffer detached: what was read into it is gone, the retry asks again.
     if (filled === 0 || buffer.byteLength === 0) return;
-    write(new Uint8Array(buffer, 0, filled), position - filled);
-    writtenTo += filled;
-    onWritten(filled, fetched);
+    const count = filled;
+    const next = await hand(new Uint8Array(buffer, 0, count), position - count, range.end - position);
+    writtenTo += count;
+    onWritten(count, fetched);
     filled = 0;
     fetched = 0;
+    buffer = next ?? buffer;
   };
   try {
     for (;;) {
@@ -46,14 +56,15 @@ export async function pipeBody(
       buffer = view.buffer;
       if (view.byteLength === 0) break;
       fetched += view.byteLength;
+      onRead?.(view.byteLength);
       position += view.byteLength;
       // Skipped bytes went into the free end of the buffer; `filled` stays, so they are overwritten.
       if (skip === 0) filled += view.byteLength;
-      if (filled === buffer.byteLength) flush();
+      if (filled === buffer.byteLength) await flush();
     }
   } finally {
     reader.cancel();
-    flush();
+    await flush();
     if (fetched > 0) onWritten(0, fetched);
   }
   return buffer;

@@ -7,6 +7,7 @@ import type { Transport, TransportResponse } from '../transport/types';
 import type { ChecksumType, ObjectReference, ObjectStoreBackend, PresignedUrlResponse } from '../types';
 import { createSpeedMeter } from '../upload/speed';
 import { withRetry } from '../with-retry';
+import { pipeBody } from './body-pipe';
 import { openBodyReader } from './body-reader';
 import { OrderedFeed } from './ordered-feed';
 import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
@@ -680,50 +681,30 @@ class DownloadTaskImpl implements DownloadTask {
     if (isSinkResponse(response)) return this.pipeInSink(response, bodyStart, segment, signal);
     if (!response.body) throw new ObjectStoreError('BACKEND', 'The download answer has no body stream.');
     const reader = openBodyReader(response.body, signal, this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS);
-    // Absolute offset of the next byte the body will give.
-    let position = bodyStart;
-    // Absolute offset after the bytes handed to `deliver` (written, or being written).
-    let handedTo = segment.start + segment.received;
-    let buffer = this.takeBuffer(segment.end - handedTo);
-    let filled = 0;
+    const from = segment.start + segment.received;
     // One write in flight per lane: the next buffer fills while the previous one is written. Awaiting
     // each write before reading on left the connection idle for a round trip to the writer every MiB.
     let writing: Promise<void> | undefined;
-    const flush = async () => {
-      // A failed BYOB read keeps the buffer it was given (detached, byteLength 0; ours never are): the
-      // bytes read into it before are gone, and the retry asks for them again from `handedTo`.
-      if (filled === 0 || buffer.byteLength === 0) return;
-      const bytes = new Uint8Array(buffer, 0, filled);
-      const at = position - filled;
-      handedTo += filled;
-      filled = 0;
-      await writing;
-      writing = this.deliver(segment, at, bytes, signal);
-      // Observed by the next flush or at the end; not an unhandled rejection meanwhile.
-      writing.catch(() => {});
-      // The written buffer comes back through `recycle` once nothing refers to it any more.
-      if (handedTo < segment.end) buffer = this.takeBuffer(segment.end - handedTo);
-    };
     try {
-      for (;;) {
-        const want = handedTo + filled;
-        if (want >= segment.end) break;
-        // Bytes before `want` (a whole body re-read from 0) are read, then dropped.
-        const skip = position < want ? Math.min(want - position, buffer.byteLength - filled) : 0;
-        const room = skip > 0 ? skip : Math.min(buffer.byteLength - filled, segment.end - position);
-        const view = await reader.readInto(new Uint8Array(buffer, filled, room));
-        buffer = view.buffer;
-        if (view.byteLength === 0) break;
-        this.fetched += view.byteLength;
-        position += view.byteLength;
-        // Skipped bytes were read into the free end of the buffer; `filled` stays, so they are overwritten.
-        if (skip === 0) filled += view.byteLength;
-        if (filled === buffer.byteLength) await flush();
-      }
+      await pipeBody(
+        reader,
+        { bodyStart, from, end: segment.end },
+        this.takeBuffer(segment.end - from),
+        async (bytes, at, left) => {
+          await writing;
+          writing = this.deliver(segment, at, bytes, signal);
+          // Observed by the next piece or at the end; not an unhandled rejection meanwhile.
+          writing.catch(() => {});
+          // The written buffer comes back through `recycle` once nothing refers to it any more.
+          return left > 0 ? this.takeBuffer(left) : undefined;
+        },
+        // `deliver` counts what is written, once it is.
+        () => {},
+        (read) => {
+          this.fetched += read;
+        },
+      );
     } finally {
-      // Bytes that arrived before a drop are good: keep them so the retry starts after them.
-      reader.cancel();
-      await flush();
       await writing;
     }
   }

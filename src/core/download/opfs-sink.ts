@@ -17,9 +17,6 @@ function createWorker(): Worker | undefined {
   return new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), { type: 'module' });
 }
 
-/** Ids are unique across sinks, so no answer can be taken for another sink's. */
-let nextId = 0;
-
 /** The worker's error as ours: the network's keep their code, anything else is the file's. */
 function workerError(reply: Failure): Error {
   if (reply.code) return new ObjectStoreError(reply.code as ObjectStoreErrorCode, reply.message);
@@ -42,6 +39,7 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
   }
   if (!worker) return undefined;
   const pending = new Map<number, Pending>();
+  let nextId = 0;
   let broken: unknown;
   const failAll = (error: unknown) => {
     broken ??= error;

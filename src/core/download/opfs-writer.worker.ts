@@ -118,7 +118,7 @@ async function handle(request: OpfsRequest): Promise<void> {
           ? abortError(cause)
           : new ObjectStoreError('NETWORK', 'GET failed: no response from the server.', { cause });
       }
-      const headers = [...(entry.response.headers as unknown as Iterable<[string, string]>)];
+      const headers = [...entry.response.headers];
       reply({ id: request.id, ok: true, status: entry.response.status, headers });
       return;
     }
@@ -138,12 +138,6 @@ async function handle(request: OpfsRequest): Promise<void> {
       if (!entry?.response?.body)
         throw new ObjectStoreError('NETWORK', 'The response was dropped before its body was written.');
       const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs);
-      // Nothing lands after the file is closed or emptied, even a late byte of a body still arriving.
-      const target = file();
-      const write = (bytes: Uint8Array, at: number) => {
-        if (access !== target) throw new Error('The file is closed.');
-        writeAt(bytes, at);
-      };
       const unreported = { written: 0, fetched: 0 };
       const report = () => {
         if (unreported.written === 0 && unreported.fetched === 0) return;
@@ -156,7 +150,11 @@ async function handle(request: OpfsRequest): Promise<void> {
           reader,
           request,
           spareBuffers.pop() ?? new ArrayBuffer(PIPE_BUFFER_SIZE),
-          write,
+          // Throws once the file is closed or emptied: a late byte of a body still arriving lands nowhere.
+          (bytes, at) => {
+            writeAt(bytes, at);
+            return bytes.buffer;
+          },
           (written, fetched) => {
             unreported.written += written;
             unreported.fetched += fetched;
