@@ -11,9 +11,16 @@ declare global {
     toOpfs(
       baseUrl: string,
       key: string,
-      options: { verify: boolean; dropAtHalf?: boolean; parallel?: number; segmentSize?: number },
+      options: {
+        verify: boolean;
+        dropAtHalf?: boolean;
+        parallel?: number;
+        segmentSize?: number;
+        /** `to: 'file'`, the save picker answered with this OPFS file: the path a file the user picks takes. */
+        picked?: boolean;
+      },
     ): Promise<{ ms: number; loaded: number; fetched: number; fileSize: number }>;
-    opfsCeiling(baseUrl: string, key: string, size: number): Promise<{ ms: number }>;
+    opfsCeiling(baseUrl: string, key: string, size: number, stream?: boolean): Promise<{ ms: number }>;
     /** Provided by the Node side: arms a one-off connection drop at the store. */
     armDrop?: () => Promise<void>;
   }
@@ -34,14 +41,20 @@ window.rawFetch = async (baseUrl, key) => {
   return { ms: performance.now() - started, bytes };
 };
 
-window.opfsCeiling = async (baseUrl, key, size) => {
+window.opfsCeiling = async (baseUrl, key, size, stream = false) => {
   const presigned = await createHttpBackend({ baseUrl }).createDownloadUrl(key);
   const worker = new Worker(new URL('./opfs-ceiling.worker.ts', import.meta.url), { type: 'module' });
   try {
     return await new Promise<{ ms: number }>((resolve, reject) => {
       worker.onmessage = (event) => resolve(event.data);
       worker.onerror = (event) => reject(new Error(event.message));
-      worker.postMessage({ url: presigned!.url, size, parallel: 4, name: `ceiling-${Date.now()}.bin` });
+      worker.postMessage({
+        url: presigned!.url,
+        size,
+        parallel: 4,
+        name: `ceiling-${Date.now()}.bin`,
+        stream,
+      });
     });
   } finally {
     worker.terminate();
@@ -52,6 +65,11 @@ window.toOpfs = async (baseUrl, key, options) => {
   const root = await navigator.storage.getDirectory();
   const name = `bench-${Date.now()}.bin`;
   const handle = await root.getFileHandle(name, { create: true });
+  // Headless Chromium cannot answer a real save picker; a picked file is never in OPFS, so the library takes
+  // the same path whichever file the picker returns.
+  const picker = window as { showSaveFilePicker?: () => Promise<FileSystemFileHandle> };
+  const realPicker = picker.showSaveFilePicker;
+  if (options.picked) picker.showSaveFilePicker = async () => handle;
   const started = performance.now();
   const task = createDownloadTask(
     {
@@ -61,7 +79,7 @@ window.toOpfs = async (baseUrl, key, options) => {
     },
     key,
     {
-      to: handle,
+      to: options.picked ? 'file' : handle,
       verify: options.verify,
       ...(options.parallel ? { parallel: options.parallel } : {}),
       ...(options.segmentSize ? { segmentSize: options.segmentSize } : {}),
@@ -78,7 +96,10 @@ window.toOpfs = async (baseUrl, key, options) => {
     });
   }
   const debug = setInterval(() => console.log(JSON.stringify(task.getSnapshot())), 2000);
-  await task.done.finally(() => clearInterval(debug));
+  await task.done.finally(() => {
+    clearInterval(debug);
+    picker.showSaveFilePicker = realPicker;
+  });
   const ms = performance.now() - started;
   const { loaded, fetched } = task.getSnapshot();
   const fileSize = (await handle.getFile()).size;

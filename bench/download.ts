@@ -2,7 +2,9 @@
 // raw fetch read to the end, side by side in one Chromium, 1 GiB from the local object store.
 // Also: the no-library ceiling (fetch + OPFS writes in one worker), renderer memory growth during the OPFS
 // downloads, bytes fetched twice after a drop at 50%, and one round in an incognito context.
-// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3).
+// Then `to: 'file'` (a picked file, staged in OPFS and copied) against fetch + createWritable with no library.
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_FILE_ROUNDS (default 2).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,8 +23,22 @@ import { mbps, median } from './stats';
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const FILE_ROUNDS = Number(process.env.BENCH_FILE_ROUNDS ?? 2);
 const SEGMENT = 8 * MiB;
 const KEY = 'bench/one-gib.bin';
+/** objectdrop's runs per round: into an OPFS handle, and `to: 'file'` (a picked file: `createWritable`). */
+const VARIANTS = [
+  { name: 'off', verify: false, picked: false },
+  { name: 'on', verify: true, picked: false },
+  { name: 'fileOff', verify: false, picked: true },
+  { name: 'fileOn', verify: true, picked: true },
+] as const;
+const LABELS: Record<(typeof VARIANTS)[number]['name'], string> = {
+  off: 'OPFS verify off',
+  on: 'OPFS verify on',
+  fileOff: 'file verify off',
+  fileOn: 'file verify on',
+};
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /** The fixture's SHA-256, for the upload's checksum. */
@@ -101,11 +117,25 @@ async function main(): Promise<void> {
     // Renderer RSS counts more than our buffers: the network's shared-memory pipes and garbage the collector
     // has not reclaimed yet, which one raw fetch has too. The target applies to what objectdrop adds to that.
     // Each run's peak growth; a run's peak swings by tens of MiB from round to round, so medians and maxima.
-    const growths = { off: [] as number[], on: [] as number[], raw: [] as number[], ceiling: [] as number[] };
+    const lists = () => ({
+      off: [] as number[],
+      on: [] as number[],
+      fileOff: [] as number[],
+      fileOn: [] as number[],
+    });
+    const growths = {
+      ...lists(),
+      raw: [] as number[],
+      ceiling: [] as number[],
+      streamCeiling: [] as number[],
+    };
+    const speeds = lists();
     // Start from a collected heap, so garbage of the previous run does not count against this one.
     // The collector hands freed pages back to the system a while after it ran: a run measured at once would
     // be credited with the previous run's garbage leaving (the raw fetch's is hundreds of MiB).
     const settle = async () => {
+      // And from a clean page cache: the previous run's write-back would slow this one.
+      execFileSync('sync');
       await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
@@ -121,32 +151,35 @@ async function main(): Promise<void> {
 
     const raw: number[] = [];
     const ceiling: number[] = [];
-    const off: number[] = [];
-    const on: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const { result: c, growth: ceilingGrowth } = await watch(() =>
+    const streamCeiling: number[] = [];
+    const { off, on } = speeds;
+    const objectdrop = async (variant: (typeof VARIANTS)[number]) => {
+      const { result, growth } = await watch(() =>
         page.evaluate(
-          ([u, k, n]) => window.opfsCeiling(u as string, k as string, n as number),
-          [store.url, KEY, SIZE],
+          ([u, k, v, p]) =>
+            window.toOpfs(u as string, k as string, { verify: v as boolean, picked: p as boolean }),
+          [store.url, KEY, variant.verify, variant.picked],
         ),
       );
-      ceiling.push(mbps(SIZE, c.ms));
-      growths.ceiling.push(ceilingGrowth);
-      for (const [verify, into] of [
-        [false, off],
-        [true, on],
-      ] as const) {
-        const { result, growth } = await watch(() =>
-          page.evaluate(
-            ([u, k, v]) => window.toOpfs(u as string, k as string, { verify: v as boolean }),
-            [store.url, KEY, verify],
-          ),
-        );
-        if (result.fileSize !== SIZE) throw new Error(`OPFS file has ${result.fileSize} bytes`);
-        into.push(mbps(SIZE, result.ms));
-        const variant = verify ? 'on' : 'off';
-        growths[variant].push(growth);
-      }
+      if (result.fileSize !== SIZE) throw new Error(`${variant.name}: the file has ${result.fileSize} bytes`);
+      speeds[variant.name].push(mbps(SIZE, result.ms));
+      growths[variant.name].push(growth);
+      return `${LABELS[variant.name]} ${speeds[variant.name].at(-1)!.toFixed(0)} MB/s +${mib(growth)}`;
+    };
+    const noLibrary = async (stream: boolean) => {
+      const { result, growth } = await watch(() =>
+        page.evaluate(
+          ([u, k, n, w]) => window.opfsCeiling(u as string, k as string, n as number, w as boolean),
+          [store.url, KEY, SIZE, stream],
+        ),
+      );
+      (stream ? streamCeiling : ceiling).push(mbps(SIZE, result.ms));
+      (stream ? growths.streamCeiling : growths.ceiling).push(growth);
+      return `no-library ${stream ? 'createWritable' : 'OPFS'} ${mbps(SIZE, result.ms).toFixed(0)} MB/s +${mib(growth)}`;
+    };
+    for (let round = 1; round <= ROUNDS; round++) {
+      const parts = [await noLibrary(false)];
+      for (const variant of VARIANTS.filter((v) => !v.picked)) parts.push(await objectdrop(variant));
       const { result: r, growth: rawGrowth } = await watch(() =>
         page.evaluate(([u, k]) => window.rawFetch(u!, k!), [store.url, KEY]),
       );
@@ -154,8 +187,15 @@ async function main(): Promise<void> {
       raw.push(mbps(SIZE, r.ms));
       growths.raw.push(rawGrowth);
       console.log(
-        `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s +${mib(rawGrowth)} · no-library OPFS ${ceiling.at(-1)!.toFixed(0)} MB/s +${mib(growths.ceiling.at(-1)!)} · objectdrop verify off ${off.at(-1)!.toFixed(0)} MB/s +${mib(growths.off.at(-1)!)}, on ${on.at(-1)!.toFixed(0)} MB/s +${mib(growths.on.at(-1)!)}`,
+        `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s +${mib(rawGrowth)} · ${parts.join(' · ')}`,
       );
+    }
+    // `to: 'file'` apart: each of its runs writes the object twice (staging, then the copy), and the disk's
+    // write-back would slow the OPFS rounds.
+    for (let round = 1; round <= FILE_ROUNDS; round++) {
+      const parts = [await noLibrary(true)];
+      for (const variant of VARIANTS.filter((v) => v.picked)) parts.push(await objectdrop(variant));
+      console.log(`to: 'file' round ${round}: ${parts.join(' · ')}`);
     }
 
     // One lane, one round: the speed it gives up against four (docs/download.md).
@@ -193,16 +233,23 @@ async function main(): Promise<void> {
     );
     const spread = (values: number[]) => `median ${mib(median(values))} (max ${mib(Math.max(...values))})`;
     const verdict = (growth: number) => (growth < 64 * MiB ? 'met' : 'MISSED');
-    const worstMedian = Math.max(median(growths.off), median(growths.on));
-    const worstRound = Math.max(...growths.off, ...growths.on);
+    const all = VARIANTS.map(({ name }) => growths[name]);
+    const worstMedian = Math.max(...all.map(median));
+    const worstRound = Math.max(...all.flat());
     console.log(
-      `renderer RSS growth per run (its peak): objectdrop verify off ${spread(growths.off)}, on ${spread(growths.on)}`,
+      `objectdrop → a picked file (to: 'file': staged in OPFS, then copied), ${FILE_ROUNDS} rounds: verify off ${median(speeds.fileOff).toFixed(0)} MB/s, verify on ${median(speeds.fileOn).toFixed(0)} MB/s = ${(median(speeds.fileOff) / median(streamCeiling)).toFixed(2)} and ${(median(speeds.fileOn) / median(streamCeiling)).toFixed(2)} × the no-library writable stream`,
+    );
+    console.log(
+      `  no library, fetch + createWritable in one worker: ${median(streamCeiling).toFixed(0)} MB/s = ${(median(streamCeiling) / rawMedian).toFixed(2)} × raw (that target's ceiling)`,
+    );
+    console.log(
+      `renderer RSS growth per run (its peak), objectdrop: ${VARIANTS.map(({ name }) => `${LABELS[name]} ${spread(growths[name])}`).join('; ')}`,
     );
     console.log(
       `  target < 64 MiB: by the medians ${verdict(worstMedian)}, in every run ${verdict(worstRound)}`,
     );
     console.log(
-      `  for comparison: no-library OPFS ${spread(growths.ceiling)} · raw fetch ${spread(growths.raw)} (its default reader's 64 KiB chunks, collected late)`,
+      `  for comparison: no-library OPFS ${spread(growths.ceiling)}, createWritable ${spread(growths.streamCeiling)} · raw fetch ${spread(growths.raw)} (its default reader's 64 KiB chunks, collected late)`,
     );
     console.log(
       `  the page's first download, verify on (starts the writer and checksum workers): +${mib(firstGrowth)}`,

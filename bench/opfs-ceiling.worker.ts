@@ -1,16 +1,29 @@
-// The platform's ceiling for a download into OPFS, with no library: ranged fetches inside one worker,
-// each body read with a BYOB reader and written at its offset through a sync access handle.
+// The platform's ceiling for a download into a file, with no library: ranged fetches inside one worker,
+// each body read with a BYOB reader and written at its offset through a sync access handle (OPFS), or with
+// `stream`, through `createWritable()` (the only way into a file the user picked), one write at a time.
 interface Job {
   url: string;
   size: number;
   parallel: number;
   name: string;
+  stream?: boolean;
 }
 
-self.onmessage = async (event: MessageEvent<Job>) => {
-  const { url, size, parallel, name } = event.data;
-  const root = await navigator.storage.getDirectory();
-  const file = await root.getFileHandle(name, { create: true });
+interface Writer {
+  write(bytes: Uint8Array<ArrayBuffer>, at: number): void | Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openWriter(file: FileSystemFileHandle, stream: boolean): Promise<Writer> {
+  if (stream) {
+    const writable = await file.createWritable();
+    let queue: Promise<void> = Promise.resolve();
+    return {
+      write: (data, position) =>
+        (queue = queue.then(() => writable.write({ type: 'write', position, data }))),
+      close: () => queue.then(() => writable.close()),
+    };
+  }
   const access = await (
     file as FileSystemFileHandle & {
       createSyncAccessHandle(): Promise<{
@@ -20,6 +33,20 @@ self.onmessage = async (event: MessageEvent<Job>) => {
       }>;
     }
   ).createSyncAccessHandle();
+  return {
+    write: (bytes, at) => void access.write(bytes, { at }),
+    async close() {
+      access.flush();
+      access.close();
+    },
+  };
+}
+
+self.onmessage = async (event: MessageEvent<Job>) => {
+  const { url, size, parallel, name, stream = false } = event.data;
+  const root = await navigator.storage.getDirectory();
+  const file = await root.getFileHandle(name, { create: true });
+  const writer = await openWriter(file, stream);
   const started = performance.now();
   const span = Math.ceil(size / parallel);
   await Promise.all(
@@ -32,14 +59,13 @@ self.onmessage = async (event: MessageEvent<Job>) => {
       for (let at = from; ; ) {
         const { done, value } = await reader.read(new Uint8Array(buffer));
         if (done || !value) break;
-        access.write(value, { at });
+        await writer.write(value, at);
         at += value.byteLength;
         buffer = value.buffer;
       }
     }),
   );
-  access.flush();
-  access.close();
+  await writer.close();
   const ms = performance.now() - started;
   await root.removeEntry(name);
   self.postMessage({ ms });

@@ -111,5 +111,5 @@ test('the installed package downloads into an OPFS file through its writer worke
   }, key);
   expect(checksum).toBe(file.sha256);
   // A `data:` worker (what the app's Vite made of the small worker file before) has no OPFS access.
-  expect(workers.filter((url) => /opfs-writer/.test(url))).toEqual([expect.stringMatching(/^http:/)]);
+  expect(workers.filter((url) => /file-writer/.test(url))).toEqual([expect.stringMatching(/^http:/)]);
 });

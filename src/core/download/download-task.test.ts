@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createChecksumSession } from '../../checksum';
 import { createRetryPolicy } from '../retry';
 import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
+import type { Transport } from '../transport/types';
+import { pipeBody } from './body-pipe';
+import { openBodyReader } from './body-reader';
 import { createDownloadTask, parseContentRange } from './download-task';
+import type { DownloadSink } from './sinks';
 import { failure } from './testing/failure';
 import type { ChecksumSessionFactory, DownloadOptions, DownloadStatus, DownloadTask } from './types';
 
@@ -431,6 +435,115 @@ describe('createDownloadTask', () => {
     store.scripts.push((request, s) => s.serve(request, { flip: 2 * SEGMENT }));
     expect((await failure(start({ to: handle }))).code).toBe('CHECKSUM_MISMATCH');
     expect(state).toBe('aborted');
+  });
+
+  describe('into a sink that fetches and can only be read once closed (a writable stream in a worker)', () => {
+    function streamSink(size: number, transport: Transport, closing: Promise<void> = Promise.resolve()) {
+      const bytes = new Uint8Array(size);
+      const calls: string[] = [];
+      let closed = false;
+      const sink: DownloadSink = {
+        positional: true,
+        async write(chunk, position) {
+          bytes.set(chunk, position);
+          return undefined;
+        },
+        async fetch(request, signal) {
+          const response = await transport.send({ method: 'GET', ...request, signal });
+          return {
+            status: response.status,
+            headers: response.headers,
+            body: null,
+            text: () => response.text(),
+            async pipe(range, onWritten, pipeSignal) {
+              const reader = openBodyReader(response.body!, pipeSignal, range.stallMs);
+              await pipeBody(
+                reader,
+                range,
+                new ArrayBuffer(SEGMENT / 4),
+                (piece, at) => {
+                  bytes.set(piece, at);
+                  return piece.buffer;
+                },
+                onWritten,
+              );
+            },
+            discard: () => void response.body?.cancel().catch(() => {}),
+          };
+        },
+        async reset() {},
+        async close() {
+          calls.push('close');
+          await closing;
+          closed = true;
+          return undefined;
+        },
+        async closedFile() {
+          return new Blob([bytes]);
+        },
+        async abort() {
+          calls.push(closed ? 'abort after close' : 'abort');
+        },
+      };
+      return { sink, bytes, calls };
+    }
+
+    function startWith(store: ScriptedStore, sink: DownloadSink, hashBlob: (blob: Blob) => Promise<string>) {
+      const noSession: ChecksumSessionFactory = () => {
+        throw new Error('no digest of the bytes in flight on this path');
+      };
+      return createDownloadTask(
+        {
+          backend: store.backend(),
+          transport: { ...store.transport(), plainFetch: true },
+          retry: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 }),
+          createChecksumSession: noSession,
+          hashBlob: (blob) => hashBlob(blob),
+          openSink: async () => sink,
+        },
+        'folder/object.bin',
+        { segmentSize: SEGMENT, to: 'file' },
+      );
+    }
+
+    const sha256Of = async (blob: Blob) => sha256Base64(new Uint8Array(await blob.arrayBuffer()));
+
+    it('checks the closed file, not the bytes in flight', async () => {
+      const size = 3 * SEGMENT + 7;
+      const store = new ScriptedStore(patternBytes(size, 5));
+      const { sink, bytes, calls } = streamSink(size, store.transport());
+      const task = startWith(store, sink, sha256Of);
+      const seen = statuses(task);
+      expect(await task.done).toBeUndefined();
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(seen.slice(-2)).toEqual(['verifying', 'done']);
+      expect(calls).toEqual(['close']);
+    });
+
+    it('fails with CHECKSUM_MISMATCH after close and undoes the closed file', async () => {
+      const size = 2 * SEGMENT;
+      const store = new ScriptedStore(patternBytes(size, 6));
+      store.scripts.push((request, s) => s.serve(request, { flip: SEGMENT + 3 }));
+      const { sink, calls } = streamSink(size, store.transport());
+      const task = startWith(store, sink, sha256Of);
+      expect((await failure(task)).code).toBe('CHECKSUM_MISMATCH');
+      expect(calls).toEqual(['close', 'abort after close']);
+    });
+
+    it('a cancel while the file is closing wins: ABORTED, and the closed file is undone', async () => {
+      const size = SEGMENT;
+      const store = new ScriptedStore(patternBytes(size, 7));
+      let finishClose = () => {};
+      const closing = new Promise<void>((resolve) => (finishClose = resolve));
+      const { sink, calls } = streamSink(size, store.transport(), closing);
+      const task = startWith(store, sink, sha256Of);
+      await vi.waitFor(() => expect(calls).toEqual(['close']));
+      task.cancel();
+      finishClose();
+      expect((await failure(task)).code).toBe('ABORTED');
+      expect(task.getSnapshot().status).toBe('canceled');
+      expect(calls).toEqual(['close', 'abort after close']);
+    });
   });
 
   it('rejects bad options at once with INVALID_INPUT', () => {

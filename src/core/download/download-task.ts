@@ -1,4 +1,4 @@
-import { type ChecksumSession, createChecksumSession } from '../../checksum';
+import { type ChecksumSession, computeChecksum, createChecksumSession } from '../../checksum';
 import { abortError, isObjectStoreError, ObjectStoreError } from '../errors';
 import { errorFromResponse } from '../http-errors';
 import { createRateGate, type RateGate } from '../rate-gate';
@@ -44,6 +44,8 @@ export interface DownloadDeps {
   gate?: RateGate;
   /** Incremental digest for `verify`. Default: `createChecksumSession` (a pooled worker). */
   createChecksumSession?: ChecksumSessionFactory;
+  /** Digest of a whole file, for a check after the file is closed. Default: `computeChecksum` (the pool). */
+  hashBlob?: (blob: Blob, type: ChecksumType, signal: AbortSignal) => Promise<string>;
   now?: () => number;
   /** A body read that brings no byte for this long fails as `NETWORK` (and is retried). Default 30 s. */
   stallTimeoutMs?: number;
@@ -193,6 +195,11 @@ class DownloadTaskImpl implements DownloadTask {
   /** With `sinkFetches`: bytes read back from the sink into the digest so far. */
   private hashedTo = 0;
   private readingBack: Promise<void> | undefined;
+  /**
+   * With `sinkFetches`, into a file that cannot be read before it is closed (a writable stream): these types
+   * are checked over the closed file instead of as the bytes arrive.
+   */
+  private checkAfterClose: ChecksumType[] = [];
 
   constructor(
     private readonly deps: DownloadDeps,
@@ -339,18 +346,34 @@ class DownloadTaskImpl implements DownloadTask {
     if (this.verifiers.length > 0) {
       this.dispatch({ type: 'status', status: 'verifying' });
       const digests = await Promise.all(this.verifiers.map((v) => v.session.digest()));
-      if (!digests.includes(this.meta!.checksum)) {
-        const types = this.verifiers.map((v) => v.type).join(' or ');
-        throw new ObjectStoreError(
-          'CHECKSUM_MISMATCH',
-          `The downloaded bytes do not match the object's ${types} checksum (expected ${this.meta!.checksum}, got ${digests.join(' / ')}).`,
-          { retryable: false },
-        );
-      }
+      this.compareDigests(
+        this.verifiers.map((v) => v.type),
+        digests,
+      );
     }
     const result = await this.sink!.close(this.meta!.contentType);
+    // Canceled while closing (a staged copy takes seconds): `discard` empties what was committed. A pause
+    // that came meanwhile is overtaken: nothing is left to download.
+    if (this.lifetime.signal.aborted) throw abortError(this.lifetime.signal.reason);
+    if (this.checkAfterClose.length > 0) {
+      // A mismatch (or a cancel) from here on empties the closed file: see `DownloadSink.closedFile`.
+      this.dispatch({ type: 'status', status: 'verifying' });
+      const file = await this.sink!.closedFile!();
+      const hash = this.deps.hashBlob ?? ((blob, type, s) => computeChecksum(blob, type, { signal: s }));
+      const digests = await Promise.all(this.checkAfterClose.map((type) => hash(file, type, signal)));
+      this.compareDigests(this.checkAfterClose, digests);
+    }
     this.dispatch({ type: 'done' });
     this.resolveDone(result);
+  }
+
+  private compareDigests(types: ChecksumType[], digests: string[]): void {
+    if (digests.includes(this.meta!.checksum)) return;
+    throw new ObjectStoreError(
+      'CHECKSUM_MISMATCH',
+      `The downloaded bytes do not match the object's ${types.join(' or ')} checksum (expected ${this.meta!.checksum}, got ${digests.join(' / ')}).`,
+      { retryable: false },
+    );
   }
 
   private prepare(meta: ObjectReference): void {
@@ -359,25 +382,27 @@ class DownloadTaskImpl implements DownloadTask {
         retryable: false,
       });
     this.meta = meta;
-    if (this.verify) {
-      const types = checksumTypesFor(meta);
-      if (types.length === 0)
-        throw new ObjectStoreError(
-          'BACKEND',
-          `Cannot verify "${this.key}": its metadata has no checksum of a known type. Pass \`verify: false\` to skip the check.`,
-          { retryable: false },
-        );
+    const types = this.verify ? checksumTypesFor(meta) : [];
+    if (this.verify && types.length === 0)
+      throw new ObjectStoreError(
+        'BACKEND',
+        `Cannot verify "${this.key}": its metadata has no checksum of a known type. Pass \`verify: false\` to skip the check.`,
+        { retryable: false },
+      );
+    const sink = this.sink!;
+    const canFetch = this.deps.transport.plainFetch === true && sink.fetch !== undefined;
+    // Read back as written where the file allows it; else hash the closed file, still no body on the page.
+    this.checkAfterClose =
+      canFetch && types.length > 0 && !sink.read && sink.closedFile !== undefined ? types : [];
+    this.sinkFetches =
+      canFetch && (types.length === 0 || sink.read !== undefined || this.checkAfterClose.length > 0);
+    if (this.checkAfterClose.length === 0) {
       const factory = this.deps.createChecksumSession ?? createChecksumSession;
       this.verifiers = types.map((type) => ({
         type,
         session: factory(type, { signal: this.lifetime.signal }),
       }));
     }
-    const sink = this.sink!;
-    this.sinkFetches =
-      this.deps.transport.plainFetch === true &&
-      sink.fetch !== undefined &&
-      (this.verifiers.length === 0 || sink.read !== undefined);
     const inOrder: Array<(chunk: Uint8Array) => Promise<void>> = [];
     // A target that keeps its chunks (a WritableStream) is written after the last digest, with the bytes the
     // digest hands back: giving it the chunk and the digest a copy made a MiB of garbage per MiB.
@@ -450,6 +475,7 @@ class DownloadTaskImpl implements DownloadTask {
     await this.readingBack?.catch(() => {});
     for (const { session } of this.verifiers) session.abort();
     this.verifiers = [];
+    this.checkAfterClose = [];
     this.hashing = [];
     this.meta = undefined;
     this.url = undefined;

@@ -6,6 +6,7 @@ import { createFetchTransport } from '../transport/fetch-transport';
 import type { Transport, TransportResponse } from '../transport/types';
 import type { ObjectStoreBackend } from '../types';
 import { createDownloadTask, DEFAULT_SEGMENT_SIZE } from './download-task';
+import { STAGING_DIRECTORY } from './staged-sink';
 import { failure } from './testing/failure';
 import type { DownloadOptions, DownloadTask } from './types';
 
@@ -337,6 +338,37 @@ async function storeDownloads(): Promise<{ open: number; ranges: string[] }> {
   return (await fetch(`${baseUrl}/_admin/downloads`)).json();
 }
 
+/** Pauses once bytes flow, resumes, and expects the exact object having fetched less than a segment twice. */
+async function pauseThenResume(
+  task: DownloadTask,
+  handle: FileSystemFileHandle,
+  checksum: string,
+  segmentSize: number,
+): Promise<void> {
+  await untilLoaded(task, 1);
+  task.pause();
+  expect(task.getSnapshot().status).toBe('paused');
+  task.resume();
+  expect(await task.done).toBeUndefined();
+  const file = await handle.getFile();
+  expect(await sha256(file)).toBe(checksum);
+  expect(task.getSnapshot().fetched - file.size).toBeLessThan(segmentSize);
+}
+
+/** A plain-fetch transport (so the sink may make the GETs) that counts what goes through the page. */
+function pageTransport() {
+  const inner = createFetchTransport();
+  const counts = { gets: 0 };
+  const transport: Transport = {
+    plainFetch: true,
+    send(request) {
+      if (request.method === 'GET') counts.gets++;
+      return inner.send(request);
+    },
+  };
+  return { transport, counts };
+}
+
 describe('download into OPFS, the writer worker making the GETs', () => {
   const names: string[] = [];
   async function target(name: string): Promise<FileSystemFileHandle> {
@@ -347,20 +379,6 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     const root = await navigator.storage.getDirectory();
     for (const name of names.splice(0)) await root.removeEntry(name).catch(() => {});
   });
-
-  /** A plain-fetch transport that counts what goes through the page. */
-  function pageTransport() {
-    const inner = createFetchTransport();
-    const counts = { gets: 0 };
-    const transport: Transport = {
-      plainFetch: true,
-      send(request) {
-        if (request.method === 'GET') counts.gets++;
-        return inner.send(request);
-      },
-    };
-    return { transport, counts };
-  }
 
   it.each([
     [0, 0],
@@ -427,14 +445,7 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     const key = uniqueKey('worker-paused.bin');
     const checksum = await putObject(key, patternBytes(size, 34));
     const handle = await target('worker-paused.bin');
-    const { task } = start(key, { to: handle, segmentSize: 4 * MiB });
-    await untilLoaded(task, 1);
-    task.pause();
-    expect(task.getSnapshot().status).toBe('paused');
-    task.resume();
-    expect(await task.done).toBeUndefined();
-    expect(await sha256(await handle.getFile())).toBe(checksum);
-    expect(task.getSnapshot().fetched - size).toBeLessThan(4 * MiB);
+    await pauseThenResume(start(key, { to: handle, segmentSize: 4 * MiB }).task, handle, checksum, 4 * MiB);
   });
 
   it('fails with OBJECT_CHANGED when the object is overwritten mid-download, leaving an empty file', async () => {
@@ -472,4 +483,164 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     expect(await task.done).toBeUndefined();
     expect(await sha256(await handle.getFile())).toBe(checksum);
   });
+});
+
+describe("to: 'file', the writer worker making the GETs", () => {
+  // Headless Chromium cannot answer a save picker: it answers with an origin-private file here, which the
+  // library writes as it writes any picked file (a picked file is never origin-private).
+  const names: string[] = [];
+  async function picked(name: string, oldContent = 'old content'): Promise<FileSystemFileHandle> {
+    names.push(name);
+    const handle = await opfsFile(name);
+    const writable = await handle.createWritable();
+    await writable.write(oldContent);
+    await writable.close();
+    vi.stubGlobal('showSaveFilePicker', async () => handle);
+    return handle;
+  }
+  /** The page cannot open OPFS for a staging file (the worker still writes the picked file it is handed). */
+  function noStaging() {
+    vi.spyOn(navigator.storage, 'getDirectory').mockRejectedValue(
+      new DOMException('denied', 'SecurityError'),
+    );
+  }
+  async function stagedFiles(): Promise<string[]> {
+    const root = await navigator.storage.getDirectory();
+    const directory = (await root.getDirectoryHandle(STAGING_DIRECTORY, {
+      create: true,
+    })) as FileSystemDirectoryHandle & {
+      keys(): AsyncIterable<string>;
+    };
+    const names: string[] = [];
+    for await (const name of directory.keys()) names.push(name);
+    return names;
+  }
+  afterEach(async () => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+    const root = await navigator.storage.getDirectory();
+    for (const name of names.splice(0)) await root.removeEntry(name).catch(() => {});
+  });
+
+  describe('staged in OPFS, copied into the picked file on close', () => {
+    it.each([0, 12 * MiB + 5])(
+      'writes exactly the %i bytes, verified, with no body passing through the page and no staging file left',
+      async (size) => {
+        const key = uniqueKey('picked.bin');
+        const checksum = await putObject(key, patternBytes(size, 41));
+        const handle = await picked(`picked-${size}.bin`);
+        const { transport, counts } = pageTransport();
+        const { task } = start(key, { to: 'file', segmentSize: 2 * MiB }, transport);
+        expect(await task.done).toBeUndefined();
+        expect(counts.gets).toBe(0);
+        expect(await sha256(await handle.getFile())).toBe(checksum);
+        expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size });
+        expect(await stagedFiles()).toEqual([]);
+      },
+    );
+
+    it('keeps the old content until the download is complete', async () => {
+      const size = 24 * MiB;
+      const key = uniqueKey('picked-slow.bin');
+      const checksum = await putObject(key, patternBytes(size, 42));
+      await setFaults({ latencyMs: 30 });
+      const handle = await picked('picked-slow.bin');
+      const { task } = start(key, { to: 'file', segmentSize: MiB, parallel: 2 }, pageTransport().transport);
+      await untilLoaded(task, size / 2);
+      expect(await (await handle.getFile()).text()).toBe('old content');
+      expect(await stagedFiles()).toHaveLength(1);
+      expect(await task.done).toBeUndefined();
+      expect(await sha256(await handle.getFile())).toBe(checksum);
+    });
+
+    it('resumes a connection dropped at 50% from the byte after the cut, and verifies', async () => {
+      const segmentSize = 4 * MiB;
+      const size = 8 * segmentSize;
+      const key = uniqueKey('picked-dropped.bin');
+      const checksum = await putObject(key, patternBytes(size, 45));
+      const handle = await picked('picked-dropped.bin');
+      const { task } = start(key, { to: 'file', segmentSize, parallel: 2 }, pageTransport().transport);
+      await untilLoaded(task, size / 2);
+      await setFaults({ dropDownloadAfterBytes: segmentSize / 2 + 1000, dropCount: 1 });
+      expect(await task.done).toBeUndefined();
+      expect(await sha256(await handle.getFile())).toBe(checksum);
+      expect(task.getSnapshot().fetched - size).toBeLessThan(segmentSize);
+    });
+
+    it('pauses, then resumes from what was written, verified', async () => {
+      const size = 16 * MiB;
+      const key = uniqueKey('picked-paused.bin');
+      const checksum = await putObject(key, patternBytes(size, 46));
+      const handle = await picked('picked-paused.bin');
+      const { task } = start(key, { to: 'file', segmentSize: 2 * MiB }, pageTransport().transport);
+      await pauseThenResume(task, handle, checksum, 2 * MiB);
+    });
+  });
+
+  describe("with no OPFS for a staging file, through the picked file's writable stream", () => {
+    /** The page cannot open OPFS (the worker still writes the picked file it is handed). */
+    function noStaging() {
+      vi.spyOn(navigator.storage, 'getDirectory').mockRejectedValue(
+        new DOMException('denied', 'SecurityError'),
+      );
+    }
+
+    it('writes exactly the bytes, checked after close, with no body passing through the page', async () => {
+      const size = 12 * MiB + 5;
+      const key = uniqueKey('streamed.bin');
+      const checksum = await putObject(key, patternBytes(size, 47));
+      const handle = await picked('streamed.bin');
+      noStaging();
+      const { transport, counts } = pageTransport();
+      const statuses = new Set<string>();
+      const { task } = start(key, { to: 'file', segmentSize: 2 * MiB }, transport);
+      task.subscribe(() => statuses.add(task.getSnapshot().status));
+      expect(await task.done).toBeUndefined();
+      expect(counts.gets).toBe(0);
+      expect(statuses.has('verifying')).toBe(true);
+      expect(await sha256(await handle.getFile())).toBe(checksum);
+    });
+  });
+
+  // Staged: the check runs before anything is committed. Streamed: the check reads the closed file.
+  it.each([
+    ['staged', 'old content'],
+    ['streamed', ''],
+  ])(
+    'fails with CHECKSUM_MISMATCH when the store flips a byte (%s), the picked file left with "%s"',
+    async (mode, left) => {
+      const size = 3 * MiB;
+      const key = uniqueKey(`${mode}-corrupted.bin`);
+      await putObject(key, patternBytes(size, 43));
+      await setFaults({ corruptDownload: true });
+      const handle = await picked(`${mode}-corrupted.bin`);
+      if (mode === 'streamed') noStaging();
+      const { task } = start(key, { to: 'file', segmentSize: MiB }, pageTransport().transport);
+      expect((await failure(task)).code).toBe('CHECKSUM_MISMATCH');
+      expect(task.getSnapshot().status).toBe('failed');
+      expect(await (await handle.getFile()).text()).toBe(left);
+      vi.restoreAllMocks();
+      expect(await stagedFiles()).toEqual([]);
+    },
+  );
+
+  it.each(['staged', 'streamed'])(
+    'cancel (%s) stops the requests, leaves the old content and no staging file',
+    async (mode) => {
+      const size = 64 * MiB;
+      const key = uniqueKey(`${mode}-canceled.bin`);
+      await putObject(key, patternBytes(size, 44));
+      await setFaults({ latencyMs: 50 });
+      const handle = await picked(`${mode}-canceled.bin`);
+      if (mode === 'streamed') noStaging();
+      const { task } = start(key, { to: 'file', segmentSize: 2 * MiB }, pageTransport().transport);
+      await untilLoaded(task, 1);
+      task.cancel();
+      expect((await failure(task)).code).toBe('ABORTED');
+      await vi.waitFor(async () => expect((await storeDownloads()).open).toBe(0));
+      expect(await (await handle.getFile()).text()).toBe('old content');
+      vi.restoreAllMocks();
+      expect(await stagedFiles()).toEqual([]);
+    },
+  );
 });

@@ -1,9 +1,10 @@
 import { abortError, ObjectStoreError } from '../errors';
 import type { TransportResponse } from '../transport/types';
 import type { PipeRange } from './body-pipe';
-import { openOpfsSink } from './opfs-sink';
 import { showSavePicker } from './save-picker';
+import { openStagedSink } from './staged-sink';
 import type { DownloadTarget } from './types';
+import { openWorkerSink } from './worker-sink';
 
 /** Where a download task writes. Positional sinks take bytes at any offset; the others in order only. */
 export interface DownloadSink {
@@ -26,6 +27,11 @@ export interface DownloadSink {
   fetch?(request: SinkFetchRequest, signal: AbortSignal): Promise<SinkResponse>;
   /** Reads written bytes back into `into` (a verify pass over what is in the file). */
   read?(position: number, into: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>>;
+  /**
+   * The file as `close` left it, for a sink that cannot read its bytes before then (a writable stream's
+   * swap file): the check runs after `close`, and `abort` after `close` empties the file.
+   */
+  closedFile?(): Promise<Blob>;
   /** Forget what was written (a restart after the object changed). */
   reset(): Promise<void>;
   /** Commit: the bytes become visible as a whole. `contentType` is the object's, for a Blob's `type`. */
@@ -204,13 +210,26 @@ export function createStreamSink(stream: WritableStream<Uint8Array>): DownloadSi
   };
 }
 
+/**
+ * A file with no sync access handle, best way first: staged in OPFS and copied on close; else through a
+ * writable stream in the worker; else from the page.
+ */
+async function openOutsideOpfs(handle: FileSystemFileHandle): Promise<DownloadSink> {
+  return (
+    (await openStagedSink(handle)) ??
+    (await openWorkerSink(handle, { stream: true })) ??
+    createFileHandleSink(handle)
+  );
+}
+
 /** `picked`: a picker already opened at the click (see `showSavePicker`); by default one is opened now. */
 export function openSaveTarget(
   options: SinkOptions,
   picked = showSavePicker(options.fileName),
 ): Promise<DownloadSink> {
   if (!picked) return Promise.resolve(createBlobSink({ ...options, saveAs: true }));
-  return picked.then(createFileHandleSink, (cause) => {
+  // A picked file is never origin-private: no sync access handle for it.
+  return picked.then(openOutsideOpfs, (cause) => {
     if ((cause as { name?: string })?.name === 'AbortError') throw abortError(cause);
     throw writeFailed(cause);
   });
@@ -236,7 +255,8 @@ export function isWritableStream(target: unknown): target is WritableStream<Uint
 export function openSink(target: DownloadTarget, options: SinkOptions): Promise<DownloadSink> {
   if (target === 'blob') return Promise.resolve(createBlobSink(options));
   if (target === 'file') return openSaveTarget(options);
-  if (isFileHandle(target)) return openOpfsSink(target).then((sink) => sink ?? createFileHandleSink(target));
+  if (isFileHandle(target))
+    return openWorkerSink(target).then((sink) => sink ?? createFileHandleSink(target));
   if (isWritableStream(target)) return Promise.resolve(createStreamSink(target));
   return Promise.reject(
     new ObjectStoreError(

@@ -1,6 +1,7 @@
-/** Messages between `openOpfsSink` and its worker. */
-export type OpfsRequest =
-  | { id: number; op: 'open'; handle: FileSystemFileHandle }
+/** Messages between `openWorkerSink` and its worker. */
+export type WriterRequest =
+  /** Through a sync access handle (origin-private files only), or with `stream`, through `createWritable()`. */
+  | { id: number; op: 'open'; handle: FileSystemFileHandle; stream?: boolean }
   | { id: number; op: 'write'; position: number; bytes: Uint8Array<ArrayBuffer> }
   /** Fills `bytes` from the file at `position`; the buffer comes back with the count read. */
   | { id: number; op: 'read'; position: number; bytes: Uint8Array<ArrayBuffer> }
@@ -22,7 +23,7 @@ export type OpfsRequest =
     }
   | { id: number; op: 'discard'; fetchId: number };
 
-export type OpfsReply =
+export type WriterReply =
   | {
       id: number;
       ok: true;
@@ -32,12 +33,14 @@ export type OpfsReply =
       status?: number;
       headers?: Array<[string, string]>;
       text?: string;
+      /** `open`: the file can be read back before it is closed (a sync access handle). */
+      readable?: boolean;
     }
   /** `code`: an `ObjectStoreError` code when the failure is the network's, not the file's. */
   | { id: number; ok: false; name: string; message: string; code?: string };
 
 /** Sent during a `pipe`, after each write: bytes written since the last event, and body bytes read. */
-export interface OpfsProgress {
+export interface WriterProgress {
   id: number;
   progress: true;
   written: number;

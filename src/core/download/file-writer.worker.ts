@@ -1,12 +1,13 @@
-// Writes a download into an origin-private file with a sync access handle: plain positional writes, no
-// Blob copies to the browser process (what `createWritable()` does for every write), so the page's memory
-// stays flat. It can also make the GETs itself and write their bodies as they arrive: a body read on the
-// page is buffered there by the browser while the page waits for this worker, up to hundreds of MiB per GiB,
-// whereas a synchronous write here takes no more bytes than it writes.
+// Writes a download into a file. An origin-private file gets a sync access handle: plain positional writes,
+// no Blob copies to the browser process. Any other file (one the user picked to save to) gets
+// `createWritable()`, whose writes go to a swap file that replaces the file on close. Either way this worker
+// can make the GETs itself and write their bodies as they arrive: a body read on the page is buffered there
+// by the browser while the page waits for its writer, up to hundreds of MiB per GiB, whereas here each body
+// waits for its own write before more of it is read.
 import { abortError, isObjectStoreError, ObjectStoreError } from '../errors';
 import { pipeBody } from './body-pipe';
 import { openBodyReader } from './body-reader';
-import type { OpfsProgress, OpfsReply, OpfsRequest } from './opfs-protocol';
+import type { WriterProgress, WriterReply, WriterRequest } from './file-writer-protocol';
 
 interface SyncAccessHandle {
   write(buffer: Uint8Array, options: { at: number }): number;
@@ -16,37 +17,91 @@ interface SyncAccessHandle {
   close(): void;
 }
 
+/** The open file, whichever way it is written. */
+interface Target {
+  /** Resolved once `bytes` may be refilled. */
+  write(bytes: Uint8Array<ArrayBuffer>, at: number): void | Promise<void>;
+  /** Only a sync access handle can read what it wrote before it is closed. */
+  read?(into: Uint8Array, at: number): number;
+  truncate(size: number): void | Promise<void>;
+  close(): Promise<void>;
+  /** Nothing written may look like the complete file. */
+  abort(): Promise<void>;
+}
+
 interface WorkerScope {
-  postMessage(message: OpfsReply | OpfsProgress, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<OpfsRequest>) => void): void;
+  postMessage(message: WriterReply | WriterProgress, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<WriterRequest>) => void): void;
 }
 
 /**
- * Bytes per write. 256 KiB wrote as fast as 1 MiB and left the renderer 10–20 MiB smaller in
- * `npm run bench:download`: four lanes' buffers, and fewer bytes waiting in each while it fills.
+ * Bytes per write. 1 GiB into OPFS, 5 rounds of `npm run bench:download` each, renderer growth per run,
+ * verify off: 256 KiB writes gave medians of 66–69 MiB over three runs, 1 MiB 35 MiB, 2 MiB 41 MiB, on
+ * Debian's Chromium 150 (an earlier build here had favoured 256 KiB). Through a writable stream each write
+ * is also a round trip to the browser process.
  */
-const PIPE_BUFFER_SIZE = 256 * 1024;
+const PIPE_BUFFER_SIZE = 1024 * 1024;
 /** The page hears of written bytes about once a MiB: each report is work on its thread. */
 const REPORT_BYTES = 1024 * 1024;
 const scope = globalThis as unknown as WorkerScope;
-let access: SyncAccessHandle | undefined;
+let target: Target | undefined;
 /** GETs made here, by request id: the page decides from the head what to do with the body. */
 const bodies = new Map<number, { controller: AbortController; response?: Response }>();
 const spareBuffers: ArrayBuffer[] = [];
 
-function reply(message: OpfsReply | OpfsProgress, transfer: Transferable[] = []): void {
+function reply(message: WriterReply | WriterProgress, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-function file(): SyncAccessHandle {
+function file(): Target {
   // Closed or aborted while a body was still arriving: nothing more may land in the file.
-  if (!access) throw new Error('The file is closed.');
-  return access;
+  if (!target) throw new Error('The file is closed.');
+  return target;
 }
 
-function writeAt(bytes: Uint8Array, at: number): void {
-  const handle = file();
-  for (let done = 0; done < bytes.byteLength; ) done += handle.write(bytes.subarray(done), { at: at + done });
+function syncTarget(access: SyncAccessHandle): Target {
+  access.truncate(0);
+  return {
+    write(bytes, at) {
+      for (let done = 0; done < bytes.byteLength; )
+        done += access.write(bytes.subarray(done), { at: at + done });
+    },
+    read: (into, at) => access.read(into, { at }),
+    truncate: (size) => access.truncate(size),
+    async close() {
+      access.flush();
+      access.close();
+    },
+    async abort() {
+      // Written in place: a failed download leaves an empty file, never a partial one that looks complete.
+      access.truncate(0);
+      access.flush();
+      access.close();
+    },
+  };
+}
+
+function streamTarget(stream: FileSystemWritableFileStream): Target {
+  // One write at a time, as the stream takes them: each lane waits for its own.
+  let queue: Promise<void> = Promise.resolve();
+  const next = (step: () => Promise<void>) => {
+    const run = queue.then(step);
+    queue = run.catch(() => {});
+    return run;
+  };
+  return {
+    write: (bytes, at) => next(() => stream.write({ type: 'write', position: at, data: bytes })),
+    truncate: (size) => next(() => stream.truncate(size)),
+    close: () => next(() => stream.close()),
+    // The swap file is dropped: the file keeps what it held before.
+    abort: () => next(() => stream.abort()),
+  };
+}
+
+async function open(handle: FileSystemFileHandle, stream: boolean): Promise<Target> {
+  if (stream) return streamTarget(await handle.createWritable({ keepExistingData: false }));
+  const withSync = handle as FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccessHandle> };
+  return syncTarget(await withSync.createSyncAccessHandle());
 }
 
 function forget(fetchId: number): void {
@@ -54,7 +109,7 @@ function forget(fetchId: number): void {
   bodies.delete(fetchId);
 }
 
-function failure(id: number, error: unknown): OpfsReply {
+function failure(id: number, error: unknown): WriterReply {
   const { name, message } = error as Error;
   return {
     id,
@@ -65,43 +120,41 @@ function failure(id: number, error: unknown): OpfsReply {
   };
 }
 
-async function handle(request: OpfsRequest): Promise<void> {
+async function handle(request: WriterRequest): Promise<void> {
   switch (request.op) {
     case 'open': {
-      const target = request.handle as FileSystemFileHandle & {
-        createSyncAccessHandle(): Promise<SyncAccessHandle>;
-      };
-      access = await target.createSyncAccessHandle();
-      access.truncate(0);
-      reply({ id: request.id, ok: true });
+      target = await open(request.handle, request.stream === true);
+      reply({ id: request.id, ok: true, readable: target.read !== undefined });
       return;
     }
     case 'write':
-      writeAt(request.bytes, request.position);
+      await file().write(request.bytes, request.position);
       reply({ id: request.id, ok: true, buffer: request.bytes.buffer }, [request.bytes.buffer]);
       return;
     case 'read': {
       const { bytes, position } = request;
+      const read = file().read;
+      if (!read) throw new Error('The file cannot be read before it is closed.');
       let length = 0;
       for (let got = -1; got !== 0 && length < bytes.byteLength; length += got)
-        got = file().read(bytes.subarray(length), { at: position + length });
+        got = read(bytes.subarray(length), position + length);
       reply({ id: request.id, ok: true, buffer: bytes.buffer, length }, [bytes.buffer]);
       return;
     }
     case 'truncate':
-      file().truncate(request.size);
+      await file().truncate(request.size);
       reply({ id: request.id, ok: true });
       return;
     case 'close':
-    case 'abort':
+    case 'abort': {
       for (const id of [...bodies.keys()]) forget(id);
-      // A failed download leaves an empty file, never a partial one that looks complete.
-      if (request.op === 'abort') access?.truncate(0);
-      access?.flush();
-      access?.close();
-      access = undefined;
+      const closing = target;
+      target = undefined;
+      if (request.op === 'abort') await closing?.abort();
+      else await closing?.close();
       reply({ id: request.id, ok: true });
       return;
+    }
     case 'fetch': {
       const entry: { controller: AbortController; response?: Response } = {
         controller: new AbortController(),
@@ -151,8 +204,8 @@ async function handle(request: OpfsRequest): Promise<void> {
           request,
           spareBuffers.pop() ?? new ArrayBuffer(PIPE_BUFFER_SIZE),
           // Throws once the file is closed or emptied: a late byte of a body still arriving lands nowhere.
-          (bytes, at) => {
-            writeAt(bytes, at);
+          async (bytes, at) => {
+            await file().write(bytes, at);
             return bytes.buffer;
           },
           (written, fetched) => {

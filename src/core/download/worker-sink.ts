@@ -1,20 +1,21 @@
 import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../errors';
-import type { OpfsProgress, OpfsReply, OpfsRequest } from './opfs-protocol';
+import { emptyFile } from './empty-file';
+import type { WriterProgress, WriterReply, WriterRequest } from './file-writer-protocol';
 import type { DownloadSink, SinkResponse } from './sinks';
 
-type Success = OpfsReply & { ok: true };
-type Failure = OpfsReply & { ok: false };
+type Success = WriterReply & { ok: true };
+type Failure = WriterReply & { ok: false };
 type Pending = {
   resolve: (reply: Success) => void;
   reject: (error: unknown) => void;
-  onProgress?: (progress: OpfsProgress) => void;
+  onProgress?: (progress: WriterProgress) => void;
 };
-type Payload = OpfsRequest extends infer R ? (R extends OpfsRequest ? Omit<R, 'id'> : never) : never;
+type Payload = WriterRequest extends infer R ? (R extends WriterRequest ? Omit<R, 'id'> : never) : never;
 
 function createWorker(): Worker | undefined {
   if (typeof Worker === 'undefined') return undefined;
   // Exactly this form, so Vite (ours and a consuming app's) emits the worker as its own file.
-  return new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), { type: 'module' });
+  return new Worker(new URL('./file-writer.worker.ts', import.meta.url), { type: 'module' });
 }
 
 /** The worker's error as ours: the network's keep their code, anything else is the file's. */
@@ -24,13 +25,20 @@ function workerError(reply: Failure): Error {
 }
 
 /**
- * Opens an origin-private file for writing through a worker's sync access handle, or resolves
- * `undefined` where that is not possible (no workers, a file outside OPFS, a file open elsewhere):
- * the caller then writes with `createWritable()`. Unlike that path, the file is written in place and
- * emptied on `abort`, so a failed download leaves an empty file rather than the old content.
- * The worker can also make the GETs and write their bodies itself (`fetch`), and read the file back (`read`).
+ * Opens a file for writing in a worker, or resolves `undefined` where that is not possible (no workers, a
+ * file open elsewhere, no sync access handle for it): the caller then tries another way. The worker can also
+ * make the GETs and write their bodies itself (`fetch`), so no body passes through the page.
+ * - By default, through a sync access handle (origin-private files only): written in place and emptied on
+ *   `abort`, so a failed download leaves an empty file rather than the old content; the written bytes can be
+ *   read back (`read`).
+ * - With `stream`, through `createWritable()` (any file): the file keeps its old content until `close`
+ *   replaces it, and `abort` leaves it so. Nothing can be read before `close`; a check reads the closed file
+ *   (`closedFile`), and `abort` after `close` empties it.
  */
-export async function openOpfsSink(handle: FileSystemFileHandle): Promise<DownloadSink | undefined> {
+export async function openWorkerSink(
+  handle: FileSystemFileHandle,
+  options: { stream?: boolean } = {},
+): Promise<DownloadSink | undefined> {
   let worker: Worker | undefined;
   try {
     worker = createWorker();
@@ -46,7 +54,7 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  worker.onmessage = (event: MessageEvent<OpfsReply | OpfsProgress>) => {
+  worker.onmessage = (event: MessageEvent<WriterReply | WriterProgress>) => {
     const message = event.data;
     const waiting = pending.get(message.id);
     if (!waiting) return;
@@ -82,12 +90,14 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
     failAll(new Error('The OPFS writer was closed.'));
     worker.terminate();
   };
+  let readable: boolean;
   try {
-    await call({ op: 'open', handle });
+    readable = (await call({ op: 'open', handle, stream: options.stream === true })).readable === true;
   } catch {
     stop();
     return undefined;
   }
+  let closed = false;
   const writeFailed = (cause: unknown) =>
     new ObjectStoreError('INVALID_INPUT', 'Could not write to the OPFS file.', { cause, retryable: false });
   /** Network failures keep their code (a drop is retried); an aborted signal wins over both. */
@@ -172,15 +182,24 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
       }
     },
     fetch: fetchHere,
-    async read(position, into) {
-      const offset = into.byteOffset;
-      try {
-        const reply = await call({ op: 'read', position, bytes: into }, [into.buffer]);
-        return new Uint8Array(reply.buffer!, offset, reply.length);
-      } catch (cause) {
-        throw writeFailed(cause);
-      }
-    },
+    ...(readable
+      ? {
+          async read(position: number, into: Uint8Array<ArrayBuffer>) {
+            const offset = into.byteOffset;
+            try {
+              const reply = await call({ op: 'read', position, bytes: into }, [into.buffer]);
+              return new Uint8Array(reply.buffer!, offset, reply.length);
+            } catch (cause) {
+              throw writeFailed(cause);
+            }
+          },
+        }
+      : {
+          async closedFile() {
+            if (!closed) throw new Error('The file is read once it is closed.');
+            return handle.getFile();
+          },
+        }),
     async reset() {
       await call({ op: 'truncate', size: 0 }).catch((cause) => {
         throw writeFailed(cause);
@@ -189,6 +208,7 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
     async close() {
       try {
         await call({ op: 'close' });
+        closed = true;
       } catch (cause) {
         throw writeFailed(cause);
       } finally {
@@ -197,6 +217,7 @@ export async function openOpfsSink(handle: FileSystemFileHandle): Promise<Downlo
       return undefined;
     },
     async abort() {
+      if (closed) return emptyFile(handle);
       try {
         await call({ op: 'abort' });
       } catch {
