@@ -214,6 +214,34 @@ describe('createMemoryBackend: uploads', () => {
   });
 });
 
+describe('createMemoryBackend: batch presigning', () => {
+  it('issues one working URL per body, in order', async () => {
+    const backend = createMemoryBackend();
+    const files = [0, 1, 2].map((i) => new Uint8Array(randomBytes(100 + i)));
+    const urls = await backend.createUploadUrls(files.map((bytes, i) => bodyFor(`batch/${i}`, bytes)));
+    expect(urls).toHaveLength(3);
+    for (const [i, { url }] of urls.entries()) expect((await put(backend, url, files[i]!)).status).toBe(200);
+    for (const [i, bytes] of files.entries())
+      expect((await backend.get(`batch/${i}`))?.checksum).toBe(checksumOf(bytes, 'SHA256'));
+  });
+
+  it('refuses the whole batch for one bad body, and a batch of 0 or over 32 bodies', async () => {
+    const backend = createMemoryBackend({ maxObjectSize: 1000 });
+    const small = new Uint8Array(10);
+    const tooLarge = { ...bodyFor('big', small), length: 1001 };
+    expect((await rejection(backend.createUploadUrls([bodyFor('ok', small), tooLarge]))).code).toBe(
+      'OBJECT_TOO_LARGE',
+    );
+    const longKey = bodyFor('k'.repeat(1100), small);
+    expect((await rejection(backend.createUploadUrls([bodyFor('ok', small), longKey]))).code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
+    expect((await rejection(backend.createUploadUrls([]))).code).toBe('INVALID_INPUT');
+    const many = Array.from({ length: 33 }, (_, i) => bodyFor(`m/${i}`, small));
+    expect((await rejection(backend.createUploadUrls(many))).code).toBe('INVALID_INPUT');
+  });
+});
+
 describe('createMemoryBackend: URLs', () => {
   it('answers 403 URL_EXPIRED once a URL is older than an hour, or than urlTtlSeconds', async () => {
     const time = clock();

@@ -36,6 +36,8 @@ export interface MemoryBackend extends ObjectStoreBackend {
    */
   readonly store: ObjectStore;
   createCDNUrl(key: string, options?: CdnUrlOptions): Promise<PresignedUrlResponse | undefined>;
+  /** 1–32 bodies, URLs in the same order, all or none: the local store's batch route. */
+  createUploadUrls(bodies: UploadUrlBody[], options?: RequestOptions): Promise<PresignedUrlResponse[]>;
   /** Merges `faults` into those in force; a key set to `undefined` or `null` switches that fault off. */
   setFaults(faults: MemoryFaultPatch): void;
   /** The faults in force. */
@@ -78,6 +80,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     transport: createMemoryTransport(core, faults),
     store,
     createUploadUrl: (body: UploadUrlBody, o?: RequestOptions) => api.createUploadUrl(body, o),
+    createUploadUrls: (bodies: UploadUrlBody[], o?: RequestOptions) => api.createUploadUrls(bodies, o),
     createDownloadUrl: (key: string, o?: BucketOptions) => api.createDownloadUrl(key, o),
     get: (key: string, o?: BucketOptions) => api.get(key, o),
     delete: (key: string, o?: BucketOptions) => api.delete(key, o),

@@ -24,6 +24,31 @@ describe('createObjectStore over createMemoryBackend', () => {
     }
   });
 
+  it('presigns files waiting for a slot in batches', async () => {
+    const backend = createMemoryBackend();
+    const batches: number[] = [];
+    const counted = {
+      ...backend,
+      createUploadUrls: (bodies: Parameters<typeof backend.createUploadUrls>[0]) => {
+        batches.push(bodies.length);
+        return backend.createUploadUrls(bodies);
+      },
+    };
+    const client = createObjectStore({
+      backend: counted,
+      hasher: nodeHasher,
+      retry: fastRetry,
+      concurrency: 2,
+    });
+    const files = Array.from({ length: 12 }, (_, i) => new Uint8Array(randomBytes(1000 + i)));
+    const refs = await Promise.all(
+      files.map((bytes, i) => client.upload(new Blob([bytes]), { key: `b/${i}` }).done),
+    );
+    expect(refs.map((ref) => ref.checksum)).toEqual(files.map(sha256));
+    expect(batches.some((size) => size > 1)).toBe(true);
+    expect(backend.objects()).toHaveLength(12);
+  });
+
   it('retries a PUT dropped mid-way until it gets through', async () => {
     const backend = createMemoryBackend({ faults: { dropUploadAfterBytes: 5000, dropCount: 2 } });
     let puts = 0;

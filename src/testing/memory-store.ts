@@ -1,5 +1,5 @@
 import { ObjectStoreError } from '../core/errors';
-import { DEFAULT_CONTENT_TYPE, PRESIGNED_URL_TTL_SECONDS } from '../core/limits';
+import { DEFAULT_CONTENT_TYPE, MAX_UPLOAD_URL_BATCH, PRESIGNED_URL_TTL_SECONDS } from '../core/limits';
 import {
   assertPayloadSize,
   parseBucketRequest,
@@ -117,14 +117,35 @@ export function createMemoryStoreCore(options: MemoryStoreCoreOptions) {
   }
 
   /** Latency, then the injected 429/5xx, then the 1 kB payload limit: the order of a real server. */
+  /** `payload` undefined: checked by the caller (a batch checks each body). */
   async function begin(payload: unknown, call: CallOptions | undefined): Promise<void> {
     await faults.latency(call?.signal);
     const failure = faults.rollFailure();
     if (failure) throw failure;
-    assertPayloadSize(payload);
+    if (payload !== undefined) assertPayloadSize(payload);
   }
 
   const urlTtl = () => faults.current.urlTtlSeconds ?? PRESIGNED_URL_TTL_SECONDS;
+
+  function checkUpload(body: UploadUrlBody) {
+    const checked = parseUploadUrlBody(body);
+    if (checked.length > options.maxObjectSize)
+      throw new ObjectStoreError(
+        'OBJECT_TOO_LARGE',
+        `length ${checked.length} exceeds the store's limit of ${options.maxObjectSize} bytes.`,
+        { status: 413, retryable: false },
+      );
+    const bucket = bucketOf(checked.cdn);
+    if (checked.overwrite === false && lookup(bucket, checked.key))
+      throw new ObjectStoreError('OBJECT_EXISTS', `An object with key "${checked.key}" exists.`, {
+        status: 409,
+        retryable: false,
+      });
+    return { bucket, checked };
+  }
+
+  const issueUpload = ({ bucket, checked }: ReturnType<typeof checkUpload>) =>
+    issue({ method: 'PUT', bucket, key: checked.key, upload: checked }, urlTtl());
 
   const api = {
     async get(key: string, call?: CallOptions & { cdn?: boolean }): Promise<ObjectReference | undefined> {
@@ -142,20 +163,24 @@ export function createMemoryStoreCore(options: MemoryStoreCoreOptions) {
 
     async createUploadUrl(body: UploadUrlBody, call?: CallOptions): Promise<PresignedUrlResponse> {
       await begin(body, call);
-      const checked = parseUploadUrlBody(body);
-      if (checked.length > options.maxObjectSize)
+      return issueUpload(checkUpload(body));
+    },
+
+    /** Like the local store's batch route: 1–MAX_UPLOAD_URL_BATCH bodies, URLs in the same order, all or none. */
+    async createUploadUrls(bodies: UploadUrlBody[], call?: CallOptions): Promise<PresignedUrlResponse[]> {
+      if (!Array.isArray(bodies) || bodies.length === 0 || bodies.length > MAX_UPLOAD_URL_BATCH)
         throw new ObjectStoreError(
-          'OBJECT_TOO_LARGE',
-          `length ${checked.length} exceeds the store's limit of ${options.maxObjectSize} bytes.`,
-          { status: 413, retryable: false },
+          'INVALID_INPUT',
+          `uploads must be an array of 1 to ${MAX_UPLOAD_URL_BATCH} upload URL bodies.`,
+          { status: 400, retryable: false },
         );
-      const bucket = bucketOf(checked.cdn);
-      if (checked.overwrite === false && lookup(bucket, checked.key))
-        throw new ObjectStoreError('OBJECT_EXISTS', `An object with key "${checked.key}" exists.`, {
-          status: 409,
-          retryable: false,
-        });
-      return issue({ method: 'PUT', bucket, key: checked.key, upload: checked }, urlTtl());
+      await begin(undefined, call);
+      // Every body is checked before any URL is issued.
+      const checked = bodies.map((body) => {
+        assertPayloadSize(body);
+        return checkUpload(body);
+      });
+      return checked.map(issueUpload);
     },
 
     async createDownloadUrl(

@@ -20,11 +20,13 @@ export interface DownloadOptions {
   cdn?: boolean;
   /**
    * Where to write. Default `'blob'`: `done` resolves with a Blob of the object (held in memory).
-   * `'file'`: asks the user where to save with `showSaveFilePicker` and writes segments in place as they
-   * arrive; where the browser has no picker (Firefox, Safari), falls back to collecting a Blob and clicking
-   * a download link at the end (the whole object is held in memory, the browser shows the download only
-   * once complete, and a failed verification means no file at all).
-   * A `FileSystemFileHandle` (the origin-private file system's included) is written in place.
+   * `'file'`: asks the user where to save with `showSaveFilePicker`, stages the download in the
+   * origin-private file system (needs free quota for a copy) and copies it into the chosen file once it is
+   * complete and checked, so the file keeps its old content until then; where the browser has no picker
+   * (Firefox, Safari), falls back to collecting a Blob and clicking a download link at the end (the whole
+   * object is held in memory, the browser shows the download only once complete, and a failed verification
+   * means no file at all).
+   * A `FileSystemFileHandle` is written in place when it is origin-private, else as `'file'` writes.
    * A `WritableStream` receives the bytes strictly in order.
    */
   to?: DownloadTarget;

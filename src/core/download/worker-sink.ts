@@ -99,7 +99,13 @@ export async function openWorkerSink(
   }
   let closed = false;
   const writeFailed = (cause: unknown) =>
-    new ObjectStoreError('INVALID_INPUT', 'Could not write to the OPFS file.', { cause, retryable: false });
+    new ObjectStoreError(
+      'INVALID_INPUT',
+      (cause as { name?: string })?.name === 'QuotaExceededError'
+        ? "The browser's storage for this site is full: the download does not fit (a download to a picked file needs room for a staged copy)."
+        : 'Could not write to the file.',
+      { cause, retryable: false },
+    );
   /** Network failures keep their code (a drop is retried); an aborted signal wins over both. */
   const fetchFailed = (cause: unknown, signal: AbortSignal) => {
     if (signal.aborted) return abortError(signal.reason);
