@@ -539,6 +539,33 @@ describe("to: 'file', the writer worker making the GETs", () => {
       },
     );
 
+    it('takes the same path for a handle outside OPFS, copying the staged file in on close', async () => {
+      const size = 5 * MiB + 7;
+      const key = uniqueKey('outside.bin');
+      const checksum = await putObject(key, patternBytes(size, 50));
+      // Headless Chromium hands out no handle outside OPFS; this one cannot even be posted to a worker.
+      const copied: string[] = [];
+      let closed = false;
+      const handle = {
+        kind: 'file',
+        name: 'outside.bin',
+        createWritable: async () => ({
+          write: async (data: Blob) => void copied.push(await sha256(data)),
+          close: async () => {
+            closed = true;
+          },
+          abort: async () => {},
+        }),
+      } as unknown as FileSystemFileHandle;
+      const { transport, counts } = pageTransport();
+      const { task } = start(key, { to: handle, segmentSize: MiB }, transport);
+      expect(await task.done).toBeUndefined();
+      expect(counts.gets).toBe(0);
+      expect(copied).toEqual([checksum]);
+      expect(closed).toBe(true);
+      expect(await stagedFiles()).toEqual([]);
+    });
+
     it('keeps the old content until the download is complete', async () => {
       const size = 24 * MiB;
       const key = uniqueKey('picked-slow.bin');

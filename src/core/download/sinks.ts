@@ -255,8 +255,7 @@ export function isWritableStream(target: unknown): target is WritableStream<Uint
 export function openSink(target: DownloadTarget, options: SinkOptions): Promise<DownloadSink> {
   if (target === 'blob') return Promise.resolve(createBlobSink(options));
   if (target === 'file') return openSaveTarget(options);
-  if (isFileHandle(target))
-    return openWorkerSink(target).then((sink) => sink ?? createFileHandleSink(target));
+  if (isFileHandle(target)) return openWorkerSink(target).then((sink) => sink ?? openOutsideOpfs(target));
   if (isWritableStream(target)) return Promise.resolve(createStreamSink(target));
   return Promise.reject(
     new ObjectStoreError(
