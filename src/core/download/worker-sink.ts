@@ -68,7 +68,7 @@ export async function openWorkerSink(
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    failAll(new Error(`The OPFS writer worker failed: ${event.message}`));
+    failAll(new Error(`The file writer worker failed: ${event.message}`));
   };
   const send = (payload: Payload, transfer: Transferable[] = [], onProgress?: Pending['onProgress']) => {
     const id = ++nextId;
@@ -87,7 +87,7 @@ export async function openWorkerSink(
   // from run to run (its collector seldom runs): renderer growth per 1 GiB, verify off, was a median of
   // 61–72 MiB over three runs of `npm run bench:download`, and 35–50 MiB with a fresh worker each time.
   const stop = () => {
-    failAll(new Error('The OPFS writer was closed.'));
+    failAll(new Error('The file writer was closed.'));
     worker.terminate();
   };
   let readable: boolean;
