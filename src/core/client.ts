@@ -4,6 +4,7 @@ import type { DownloadOptions, DownloadSnapshot, DownloadTask } from './download
 import { isObjectStoreError, ObjectStoreError } from './errors';
 import { keyForUpload } from './keys';
 import { PRESIGNED_URL_TTL_SECONDS } from './limits';
+import { loadOnce } from './load-once';
 import type { RetryOptions, RetryPolicy } from './retry';
 import { createTaskList } from './task-list';
 import type { Transport } from './transport/types';
@@ -116,15 +117,8 @@ let nextTaskId = 0;
 const LOOK_AHEAD_WITH_BATCHES = 8;
 
 /** `computeChecksum` with its worker pool and CRC math: loaded with the first upload, not with the page. */
-let hasherModule: Promise<typeof import('../checksum/compute')> | undefined;
 // One import() for all uploads: 200 files queued at once each paid for their own.
-const loadHasher = () => {
-  hasherModule ??= import('../checksum/compute').catch((error: unknown) => {
-    hasherModule = undefined;
-    throw error;
-  });
-  return hasherModule;
-};
+const loadHasher = loadOnce(() => import('../checksum/compute'));
 const hashOnDemand: Hasher = (blob, type, hashOptions) =>
   loadHasher().then(({ computeChecksum }) => computeChecksum(blob, type, hashOptions));
 

@@ -117,12 +117,16 @@ export function createMemoryStoreCore(options: MemoryStoreCoreOptions) {
   }
 
   /** Latency, then the injected 429/5xx, then the 1 kB payload limit: the order of a real server. */
-  /** `payload` undefined: checked by the caller (a batch checks each body). */
-  async function begin(payload: unknown, call: CallOptions | undefined): Promise<void> {
+  /** What every call goes through first: the latency and the injected failures. */
+  async function arrive(call: CallOptions | undefined): Promise<void> {
     await faults.latency(call?.signal);
     const failure = faults.rollFailure();
     if (failure) throw failure;
-    if (payload !== undefined) assertPayloadSize(payload);
+  }
+
+  async function begin(payload: unknown, call: CallOptions | undefined): Promise<void> {
+    await arrive(call);
+    assertPayloadSize(payload);
   }
 
   const urlTtl = () => faults.current.urlTtlSeconds ?? PRESIGNED_URL_TTL_SECONDS;
@@ -174,7 +178,7 @@ export function createMemoryStoreCore(options: MemoryStoreCoreOptions) {
           `uploads must be an array of 1 to ${MAX_UPLOAD_URL_BATCH} upload URL bodies.`,
           { status: 400, retryable: false },
         );
-      await begin(undefined, call);
+      await arrive(call);
       // Every body is checked before any URL is issued.
       const checked = bodies.map((body) => {
         assertPayloadSize(body);

@@ -33,8 +33,6 @@ export type WriterReply =
       status?: number;
       headers?: Array<[string, string]>;
       text?: string;
-      /** `open`: the file can be read back before it is closed (a sync access handle). */
-      readable?: boolean;
     }
   /** `code`: an `ObjectStoreError` code when the failure is the network's, not the file's. */
   | { id: number; ok: false; name: string; message: string; code?: string };

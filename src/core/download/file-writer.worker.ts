@@ -35,10 +35,10 @@ interface WorkerScope {
 }
 
 /**
- * Bytes per write. 1 GiB into OPFS, 5 rounds of `npm run bench:download` each, renderer growth per run,
- * verify off: 256 KiB writes gave medians of 66–69 MiB over three runs, 1 MiB 35 MiB, 2 MiB 41 MiB, on
- * Debian's Chromium 150 (an earlier build here had favoured 256 KiB). Through a writable stream each write
- * is also a round trip to the browser process.
+ * Bytes per write. 1 GiB into OPFS, renderer growth per run with verify off, medians of 5 rounds of the OPFS
+ * rounds of `npm run bench:download` (a trimmed copy, one run per size): 256 KiB writes 66 and 69 MiB in two
+ * runs, 1 MiB 35 MiB, 2 MiB 41 MiB, on Debian's Chromium 150 (an earlier build here had favoured 256 KiB).
+ * Through a writable stream each write is also a round trip to the browser process.
  */
 const PIPE_BUFFER_SIZE = 1024 * 1024;
 /** The page hears of written bytes about once a MiB: each report is work on its thread. */
@@ -75,8 +75,7 @@ function syncTarget(access: SyncAccessHandle): Target {
     async abort() {
       // Written in place: a failed download leaves an empty file, never a partial one that looks complete.
       access.truncate(0);
-      access.flush();
-      access.close();
+      await this.close();
     },
   };
 }
@@ -124,7 +123,7 @@ async function handle(request: WriterRequest): Promise<void> {
   switch (request.op) {
     case 'open': {
       target = await open(request.handle, request.stream === true);
-      reply({ id: request.id, ok: true, readable: target.read !== undefined });
+      reply({ id: request.id, ok: true });
       return;
     }
     case 'write':

@@ -1,4 +1,5 @@
 import { abortError, ObjectStoreError } from '../errors';
+import { loadOnce } from '../load-once';
 import type { DownloadDeps } from './download-task';
 import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
 import { showSavePicker } from './save-picker';
@@ -7,20 +8,12 @@ import { validateDownload } from './validate-options';
 
 type Engine = [typeof import('./download-task'), typeof import('./sinks')];
 
-let engine: Promise<Engine> | undefined;
 let counter = 0;
 
 /** Ranged GETs, sinks and verification load with the first download, not with the page. */
-function loadEngine(): Promise<Engine> {
-  if (!engine) {
-    engine = Promise.all([import('./download-task'), import('./sinks')]);
-    // A failed load (the network dropped) is tried again by the next download.
-    engine.catch(() => {
-      engine = undefined;
-    });
-  }
-  return engine;
-}
+const loadEngine = loadOnce(
+  (): Promise<Engine> => Promise.all([import('./download-task'), import('./sinks')]),
+);
 
 /**
  * `createDownloadTask` behind a task that exists at once: options are checked and a save picker opened

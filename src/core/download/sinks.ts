@@ -5,6 +5,7 @@ import { showSavePicker } from './save-picker';
 import { openStagedSink } from './staged-sink';
 import type { DownloadTarget } from './types';
 import { openWorkerSink } from './worker-sink';
+import { writeFailed } from './write-failed';
 
 /** Where a download task writes. Positional sinks take bytes at any offset; the others in order only. */
 export interface DownloadSink {
@@ -67,13 +68,6 @@ export function isSinkResponse(response: TransportResponse): response is SinkRes
 
 export interface SinkOptions {
   fileName: string;
-}
-
-function writeFailed(cause: unknown): ObjectStoreError {
-  return new ObjectStoreError('INVALID_INPUT', 'Could not write to the download target.', {
-    cause,
-    retryable: false,
-  });
 }
 
 /** Collects the object into a Blob; `close` hands it out (or, with `saveAs`, clicks a download link). */

@@ -1,7 +1,7 @@
-import { ObjectStoreError } from '../errors';
 import { emptyFile } from './empty-file';
 import type { DownloadSink } from './sinks';
 import { openWorkerSink } from './worker-sink';
+import { writeFailed } from './write-failed';
 
 /** Folder of the origin-private file system where downloads to other files are staged. */
 export const STAGING_DIRECTORY = 'objectdrop-staging';
@@ -56,12 +56,9 @@ export async function openStagedSink(target: FileSystemFileHandle): Promise<Down
     return undefined;
   }
   let committed = false;
+  // The sink's methods are closures over its worker: written, fetched and read back through it as they are.
   return {
-    positional: true,
-    write: (chunk, position, options) => inner.write(chunk, position, options),
-    fetch: inner.fetch,
-    read: inner.read,
-    reset: () => inner.reset(),
+    ...inner,
     async close() {
       await inner.close();
       try {
@@ -74,10 +71,7 @@ export async function openStagedSink(target: FileSystemFileHandle): Promise<Down
           throw cause;
         }
       } catch (cause) {
-        throw new ObjectStoreError('INVALID_INPUT', 'Could not copy the download into the chosen file.', {
-          cause,
-          retryable: false,
-        });
+        throw writeFailed(cause, 'Could not copy the download into the chosen file.');
       } finally {
         await remove();
       }

@@ -2,6 +2,7 @@ import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../erro
 import { emptyFile } from './empty-file';
 import type { WriterProgress, WriterReply, WriterRequest } from './file-writer-protocol';
 import type { DownloadSink, SinkResponse } from './sinks';
+import { writeFailed } from './write-failed';
 
 type Success = WriterReply & { ok: true };
 type Failure = WriterReply & { ok: false };
@@ -90,22 +91,15 @@ export async function openWorkerSink(
     failAll(new Error('The file writer was closed.'));
     worker.terminate();
   };
-  let readable: boolean;
+  // A sync access handle reads back what it wrote; a writable stream's swap file cannot be read before close.
+  const readable = options.stream !== true;
   try {
-    readable = (await call({ op: 'open', handle, stream: options.stream === true })).readable === true;
+    await call({ op: 'open', handle, stream: !readable });
   } catch {
     stop();
     return undefined;
   }
   let closed = false;
-  const writeFailed = (cause: unknown) =>
-    new ObjectStoreError(
-      'INVALID_INPUT',
-      (cause as { name?: string })?.name === 'QuotaExceededError'
-        ? "The browser's storage for this site is full: the download does not fit (a download to a picked file needs room for a staged copy)."
-        : 'Could not write to the file.',
-      { cause, retryable: false },
-    );
   /** Network failures keep their code (a drop is retried); an aborted signal wins over both. */
   const fetchFailed = (cause: unknown, signal: AbortSignal) => {
     if (signal.aborted) return abortError(signal.reason);

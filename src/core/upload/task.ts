@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context';
 import { abortError, type ObjectStoreError } from '../errors';
+import { loadOnce } from '../load-once';
 import type { ObjectReference, UploadUrlBody } from '../types';
 import { toObjectStoreError } from '../with-retry';
 import type { UploadJob, UploadSlots } from './pipeline';
@@ -29,14 +30,8 @@ export interface UploadTask {
 
 type Stop = 'pause' | 'cancel';
 
-let pipelineModule: Promise<typeof import('./pipeline')> | undefined;
-function loadPipeline(): Promise<typeof import('./pipeline')> {
-  pipelineModule ??= import('./pipeline').catch((error: unknown) => {
-    pipelineModule = undefined;
-    throw error;
-  });
-  return pipelineModule;
-}
+// One import() for all uploads: 200 files queued at once each paid for their own.
+const loadPipeline = loadOnce(() => import('./pipeline'));
 
 interface Deferred {
   promise: Promise<ObjectReference>;
