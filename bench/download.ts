@@ -153,8 +153,11 @@ async function main(): Promise<void> {
     const ceiling: number[] = [];
     const streamCeiling: number[] = [];
     const { off, on } = speeds;
+    // Which kind of page grew: private (heaps, buffers), file-backed (code), shared (the network's pipes).
+    const grew = (growth: number, parts: { anon: number; file: number; shmem: number }) =>
+      `+${mib(growth)} (anon ${(parts.anon / MiB).toFixed(0)}, file ${(parts.file / MiB).toFixed(0)}, shm ${(parts.shmem / MiB).toFixed(0)})`;
     const objectdrop = async (variant: (typeof VARIANTS)[number]) => {
-      const { result, growth } = await watch(() =>
+      const { result, growth, parts } = await watch(() =>
         page.evaluate(
           ([u, k, v, p]) =>
             window.toOpfs(u as string, k as string, { verify: v as boolean, picked: p as boolean }),
@@ -164,10 +167,10 @@ async function main(): Promise<void> {
       if (result.fileSize !== SIZE) throw new Error(`${variant.name}: the file has ${result.fileSize} bytes`);
       speeds[variant.name].push(mbps(SIZE, result.ms));
       growths[variant.name].push(growth);
-      return `${LABELS[variant.name]} ${speeds[variant.name].at(-1)!.toFixed(0)} MB/s +${mib(growth)}`;
+      return `${LABELS[variant.name]} ${speeds[variant.name].at(-1)!.toFixed(0)} MB/s ${grew(growth, parts)}`;
     };
     const noLibrary = async (stream: boolean) => {
-      const { result, growth } = await watch(() =>
+      const { result, growth, parts } = await watch(() =>
         page.evaluate(
           ([u, k, n, w]) => window.opfsCeiling(u as string, k as string, n as number, w as boolean),
           [store.url, KEY, SIZE, stream],
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
       );
       (stream ? streamCeiling : ceiling).push(mbps(SIZE, result.ms));
       (stream ? growths.streamCeiling : growths.ceiling).push(growth);
-      return `no-library ${stream ? 'createWritable' : 'OPFS'} ${mbps(SIZE, result.ms).toFixed(0)} MB/s +${mib(growth)}`;
+      return `no-library ${stream ? 'createWritable' : 'OPFS'} ${mbps(SIZE, result.ms).toFixed(0)} MB/s ${grew(growth, parts)}`;
     };
     for (let round = 1; round <= ROUNDS; round++) {
       const parts = [await noLibrary(false)];

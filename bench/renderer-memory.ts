@@ -48,14 +48,27 @@ export async function rendererPids(browserPid: number): Promise<number[]> {
   return (await descendants([browserPid])).filter((p) => p.cmd.includes('--type=renderer')).map((p) => p.pid);
 }
 
+/** Resident bytes, and their kinds: private (heap), file-backed (code), shared memory (IPC pipes). */
+export interface Resident {
+  total: number;
+  anon: number;
+  file: number;
+  shmem: number;
+}
+
 /** Resident bytes of these processes (ended ones count 0). */
-export async function rssOf(pids: number[]): Promise<number> {
-  let total = 0;
+export async function residentOf(pids: number[]): Promise<Resident> {
+  const sum: Resident = { total: 0, anon: 0, file: 0, shmem: 0 };
+  const field = (status: string, name: string) =>
+    Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
   for (const pid of pids) {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    sum.total += field(status, 'VmRSS');
+    sum.anon += field(status, 'RssAnon');
+    sum.file += field(status, 'RssFile');
+    sum.shmem += field(status, 'RssShmem');
   }
-  return total;
+  return sum;
 }
 
 /**
@@ -66,21 +79,30 @@ export async function peakRssGrowth<T>(
   browserPid: number | undefined,
   run: () => Promise<T>,
   options: { everyMs?: number; before?: () => Promise<unknown> } = {},
-): Promise<{ result: T; growth: number }> {
-  if (browserPid === undefined) return { result: await run(), growth: Number.NaN };
+): Promise<{ result: T; growth: number; parts: Omit<Resident, 'total'> }> {
+  const none = { anon: Number.NaN, file: Number.NaN, shmem: Number.NaN };
+  if (browserPid === undefined) return { result: await run(), growth: Number.NaN, parts: none };
   await options.before?.();
   const pids = await rendererPids(browserPid);
-  const base = await rssOf(pids);
+  const base = await residentOf(pids);
   let peak = base;
   let running = true;
   const sampler = (async () => {
     while (running) {
-      peak = Math.max(peak, await rssOf(pids));
+      const now = await residentOf(pids);
+      if (now.total > peak.total) peak = now;
       await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 100));
     }
   })();
   try {
-    return { result: await run(), growth: peak - base };
+    const result = await run();
+    // What the peak held more than the start, by kind: the shares say whose the growth is.
+    const parts = {
+      anon: peak.anon - base.anon,
+      file: peak.file - base.file,
+      shmem: peak.shmem - base.shmem,
+    };
+    return { result, growth: peak.total - base.total, parts };
   } finally {
     running = false;
     await sampler;

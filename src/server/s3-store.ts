@@ -197,17 +197,27 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     };
   }
 
-  /** Presigned GET, never outliving the object's TTL. */
+  /**
+   * Presigned GET, never outliving the object's TTL. A download URL (not a CDN one) asks S3 to answer
+   * `Cache-Control: private, no-store`: nothing gains from caching a one-hour URL, and Chromium reads a body
+   * that may be cached ahead into the page's memory, whatever the reader takes.
+   */
   async function presignGet(
     target: string,
     key: string,
     object: LiveObject,
     seconds: number,
+    options: { noStore?: boolean } = {},
   ): Promise<string> {
     const { s3, presigner } = await loadS3Sdk();
     const left = object.expiresAt === undefined ? seconds : Math.ceil((object.expiresAt - now()) / 1000);
+    const command = new s3.GetObjectCommand({
+      Bucket: target,
+      Key: key,
+      ...(options.noStore ? { ResponseCacheControl: 'private, no-store' } : {}),
+    });
     try {
-      return await presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket: target, Key: key }), {
+      return await presigner.getSignedUrl(client, command, {
         expiresIn: Math.max(1, Math.min(seconds, left)),
         signingDate: new Date(now()),
       });
@@ -304,7 +314,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     const target = bucketFor(opts?.cdn);
     const object = await live(target, key);
     if (!object) return undefined;
-    return { url: await presignGet(target, key, object, urlTtlSeconds) };
+    return { url: await presignGet(target, key, object, urlTtlSeconds, { noStore: true }) };
   }
 
   return {
