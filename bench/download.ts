@@ -3,7 +3,10 @@
 // Also: the no-library ceiling (fetch + OPFS writes in one worker), renderer memory growth during the OPFS
 // downloads, bytes fetched twice after a drop at 50%, and one round in an incognito context.
 // Then `to: 'file'` (a picked file, staged in OPFS and copied) against fetch + createWritable with no library.
-// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_FILE_ROUNDS (default 2).
+// Then a store whose answers may be cached (`no-cache`, not `no-store`): Chromium reads such bodies ahead of
+// the reader, and the engine asks for one segment per GET.
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_FILE_ROUNDS (default 2),
+// BENCH_CACHEABLE_ROUNDS (default 2).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -24,6 +27,8 @@ const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FILE_ROUNDS = Number(process.env.BENCH_FILE_ROUNDS ?? 2);
+/** Rounds against the store answering `Cache-Control: no-cache` (`cacheableDownloads`), not `no-store`. */
+const CACHEABLE_ROUNDS = Number(process.env.BENCH_CACHEABLE_ROUNDS ?? 2);
 const SEGMENT = 8 * MiB;
 const KEY = 'bench/one-gib.bin';
 /** objectdrop's runs per round: into an OPFS handle, and `to: 'file'` (a picked file: `createWritable`). */
@@ -201,6 +206,49 @@ async function main(): Promise<void> {
       console.log(`to: 'file' round ${round}: ${parts.join(' · ')}`);
     }
 
+    // Chromium reads a body that may be cached into the page ahead of the reader (Blink's
+    // BufferingBytesConsumer): against such a store the engine's GETs stop at one segment.
+    const cacheable = { off: [] as number[], on: [] as number[], ceiling: [] as number[] };
+    const cacheableGrowth = { off: [] as number[], on: [] as number[], ceiling: [] as number[] };
+    faults.set({ cacheableDownloads: true });
+    for (let round = 1; round <= CACHEABLE_ROUNDS; round++) {
+      const parts: string[] = [];
+      const {
+        result: c,
+        growth: cGrowth,
+        parts: cParts,
+      } = await watch(() =>
+        page.evaluate(
+          ([u, k, n]) => window.opfsCeiling(u as string, k as string, n as number, false),
+          [store.url, KEY, SIZE],
+        ),
+      );
+      cacheable.ceiling.push(mbps(SIZE, c.ms));
+      cacheableGrowth.ceiling.push(cGrowth);
+      parts.push(`no-library OPFS ${mbps(SIZE, c.ms).toFixed(0)} MB/s ${grew(cGrowth, cParts)}`);
+      for (const verify of [false, true]) {
+        const {
+          result,
+          growth,
+          parts: kinds,
+        } = await watch(() =>
+          page.evaluate(([u, k, v]) => window.toOpfs(u as string, k as string, { verify: v as boolean }), [
+            store.url,
+            KEY,
+            verify,
+          ] as const),
+        );
+        if (result.fileSize !== SIZE)
+          throw new Error(`cacheable store: the file has ${result.fileSize} bytes`);
+        const name = verify ? 'on' : 'off';
+        cacheable[name].push(mbps(SIZE, result.ms));
+        cacheableGrowth[name].push(growth);
+        parts.push(`OPFS verify ${name} ${mbps(SIZE, result.ms).toFixed(0)} MB/s ${grew(growth, kinds)}`);
+      }
+      console.log(`store answering no-cache, round ${round}: ${parts.join(' · ')}`);
+    }
+    faults.reset();
+
     // One lane, one round: the speed it gives up against four (docs/download.md).
     const { result: single, growth: singleGrowth } = await watch(() =>
       page.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: false, parallel: 1 }), [store.url, KEY]),
@@ -257,6 +305,10 @@ async function main(): Promise<void> {
     console.log(
       `  the page's first download, verify on (starts the writer and checksum workers): +${mib(firstGrowth)}`,
     );
+    if (CACHEABLE_ROUNDS > 0)
+      console.log(
+        `store answering Cache-Control: no-cache (GETs of one segment), ${CACHEABLE_ROUNDS} rounds: OPFS verify off ${median(cacheable.off).toFixed(0)} MB/s = ${(median(cacheable.off) / rawMedian).toFixed(2)} × raw, ${spread(cacheableGrowth.off)}; verify on ${median(cacheable.on).toFixed(0)} MB/s, ${spread(cacheableGrowth.on)}; no-library OPFS (one GET per lane) ${median(cacheable.ceiling).toFixed(0)} MB/s, ${spread(cacheableGrowth.ceiling)}`,
+      );
     console.log(
       `one round with parallel: 1, verify off: ${mbps(SIZE, single.ms).toFixed(0)} MB/s, renderer +${mib(singleGrowth)}`,
     );

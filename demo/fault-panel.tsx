@@ -2,7 +2,8 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { CheckField } from './check-field';
 import { type FaultPatch, type FaultSettings, getFaults, resetFaults, setFaults } from './store-admin';
 
-type NumericField = Exclude<keyof FaultSettings, 'corruptDownload' | 'ignoreRange'>;
+type Flag = 'corruptDownload' | 'ignoreRange' | 'cacheableDownloads';
+type NumericField = Exclude<keyof FaultSettings, Flag>;
 
 interface FieldSpec {
   field: NumericField;
@@ -23,12 +24,13 @@ const FIELDS: readonly FieldSpec[] = [
   { field: 'urlTtlSeconds', label: 'URL lifetime (s)', hint: 'New pre-signed URLs expire this soon.' },
 ];
 
-type Draft = Record<NumericField, string> & { corruptDownload: boolean; ignoreRange: boolean };
+type Draft = Record<NumericField, string> & Record<Flag, boolean>;
 
 function draftOf(settings: FaultSettings): Draft {
   const draft = {
     corruptDownload: settings.corruptDownload === true,
     ignoreRange: settings.ignoreRange === true,
+    cacheableDownloads: settings.cacheableDownloads === true,
   } as Draft;
   for (const { field, percent } of FIELDS) {
     const value = settings[field];
@@ -41,6 +43,7 @@ function patchOf(draft: Draft): FaultPatch {
   const patch: FaultPatch = {
     corruptDownload: draft.corruptDownload || null,
     ignoreRange: draft.ignoreRange || null,
+    cacheableDownloads: draft.cacheableDownloads || null,
   };
   for (const { field, percent } of FIELDS) {
     const text = draft[field].trim();
@@ -152,6 +155,12 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
             label="Ignore Range (answer every GET with the whole object)"
             checked={draft.ignoreRange}
             onChange={(checked) => setDraft({ ...draft, ignoreRange: checked })}
+          />
+          <CheckField
+            id={`${ids}-cacheable-downloads`}
+            label="Cacheable downloads (Cache-Control: no-cache, not no-store: one segment per GET)"
+            checked={draft.cacheableDownloads}
+            onChange={(checked) => setDraft({ ...draft, cacheableDownloads: checked })}
           />
         </div>
         <div className="demo-actions">

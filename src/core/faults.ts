@@ -24,6 +24,12 @@ export interface FaultSettings {
   corruptDownload?: boolean;
   /** Answer every GET with the whole object (200), as a server without Range support does. */
   ignoreRange?: boolean;
+  /**
+   * Answer pre-signed GETs with `Cache-Control: private, no-cache` instead of `no-store`, as a store that
+   * lets caches keep objects does: Chromium then reads their bodies ahead into the page's memory, and the
+   * download engine asks for one segment per GET.
+   */
+  cacheableDownloads?: boolean;
 }
 
 /** A patch of `FaultSettings`; `null` clears a field. */

@@ -41,6 +41,8 @@ describe('objectdrop CLI', () => {
       '--retry-after-seconds',
       '--url-ttl-seconds',
       '--corrupt-download',
+      '--ignore-range',
+      '--cacheable-downloads',
     ])
       expect(help).toContain(flag);
   });

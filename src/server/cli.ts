@@ -36,6 +36,7 @@ Fault injection (all off by default):
   --url-ttl-seconds <s>            new pre-signed URLs expire after s seconds (default 3600)
   --corrupt-download               flip one byte in every GET body
   --ignore-range                   answer every GET with the whole object (200), ignoring Range
+  --cacheable-downloads            answer GETs with Cache-Control: private, no-cache (not no-store)
 
   -h, --help                       show this help
 `;
@@ -101,6 +102,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
         durable: { type: 'boolean' },
         'corrupt-download': { type: 'boolean' },
         'ignore-range': { type: 'boolean' },
+        'cacheable-downloads': { type: 'boolean' },
         ...Object.fromEntries(
           Object.keys({ ...FAULT_FLAGS, ...LIMIT_FLAGS }).map((flag) => [flag, stringFlag]),
         ),
@@ -122,6 +124,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<voi
     }
     if (values['corrupt-download']) faults.corruptDownload = true;
     if (values['ignore-range']) faults.ignoreRange = true;
+    if (values['cacheable-downloads']) faults.cacheableDownloads = true;
     try {
       checkFaultPatch(faults);
     } catch (error) {

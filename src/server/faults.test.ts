@@ -146,6 +146,22 @@ describe('injected faults', () => {
     expect((await fetch(url, { headers: { range: 'bytes=10-19' } })).status).toBe(206);
   });
 
+  it('cacheableDownloads answers GETs with Cache-Control: private, no-cache instead of no-store', async () => {
+    const s = await start();
+    expect((await s.upload({ key: 'k' }, data)).status).toBe(200);
+    const url = await s.downloadUrl('k');
+    const cacheControl = async () => {
+      const response = await fetch(url, { headers: { range: 'bytes=0-9' } });
+      await response.arrayBuffer();
+      return response.headers.get('cache-control');
+    };
+    expect(await cacheControl()).toBe('private, no-store');
+    await setFaults(s, { cacheableDownloads: true });
+    expect(await cacheControl()).toBe('private, no-cache');
+    await setFaults(s, { cacheableDownloads: null });
+    expect(await cacheControl()).toBe('private, no-store');
+  });
+
   it('corruptDownload flips exactly one byte of the body', async () => {
     const s = await start();
     expect((await s.upload({ key: 'k' }, data)).status).toBe(200);

@@ -10,7 +10,7 @@ const NUMERIC = [
   'urlTtlSeconds',
 ] as const;
 const RATES = ['errorRate', 'rateLimitRate'] as const;
-const FLAGS = ['corruptDownload', 'ignoreRange'] as const;
+const FLAGS = ['corruptDownload', 'ignoreRange', 'cacheableDownloads'] as const;
 const FIELDS: ReadonlySet<string> = new Set([...NUMERIC, ...RATES, ...FLAGS]);
 
 /** Checks a patch from the admin endpoint or the CLI; throws 400 `INVALID_REQUEST` naming the field. */

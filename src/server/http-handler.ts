@@ -417,9 +417,10 @@ export function createObjectStoreHandler(
     // A pre-signed URL lives an hour and names one grant: nothing gains from caching it. And `no-store` is
     // what makes Chromium leave a fetch body in the connection until the page reads it; without it Blink
     // reads ahead into the page's memory as fast as the network goes (BufferingBytesConsumer).
+    const privately = faults.get().cacheableDownloads ? 'private, no-cache' : 'private, no-store';
     res.setHeader(
       'Cache-Control',
-      cacheSeconds === undefined ? 'private, no-store' : `public, max-age=${cacheSeconds}`,
+      cacheSeconds === undefined ? privately : `public, max-age=${cacheSeconds}`,
     );
     const ifMatch = req.headers['if-match'];
     if (ifMatch && ifMatch.trim() !== '*' && !ifMatch.split(',').some((tag) => tag.trim() === etag))

@@ -101,8 +101,12 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
       'last-modified': lastModified,
       'content-type': stored.contentType,
     });
-    if (grant.cacheSeconds !== undefined)
-      headers.set('cache-control', `public, max-age=${grant.cacheSeconds}`);
+    // As the local store answers: the engine sizes its GETs by it.
+    const privately = faults.current.cacheableDownloads ? 'private, no-cache' : 'private, no-store';
+    headers.set(
+      'cache-control',
+      grant.cacheSeconds === undefined ? privately : `public, max-age=${grant.cacheSeconds}`,
+    );
 
     const rangeHeader = header(request, 'range');
     const ifRange = header(request, 'if-range');

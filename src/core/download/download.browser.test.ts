@@ -490,6 +490,27 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size });
   });
 
+  it('asks a store whose answers may be cached (no `no-store`) for one segment per GET', async () => {
+    // Chromium reads such a body ahead of the reader into the page's memory: a GET of one segment bounds it.
+    const size = 24 * MiB + 5;
+    const share = Math.ceil(size / 2);
+    const segment = 8 * MiB;
+    const key = uniqueKey('worker-cacheable.bin');
+    const checksum = await putObject(key, patternBytes(size, 40));
+    await setFaults({ cacheableDownloads: true });
+    const handle = await target('worker-cacheable.bin');
+    const { task } = start(key, { to: handle, parallel: 2 });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    const ranges = [
+      [0, segment],
+      [segment, share],
+      [share, share + segment],
+      [share + segment, size],
+    ].map(([from, end]) => `bytes=${from}-${end! - 1}`);
+    expect([...(await storeDownloads()).ranges].sort()).toEqual(ranges.sort());
+  });
+
   it('backs off on 429 and still completes', async () => {
     const size = 8 * MiB;
     const key = uniqueKey('worker-limited.bin');
