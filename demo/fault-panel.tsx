@@ -158,7 +158,7 @@ export function FaultPanel({ storeUrl }: { storeUrl: string }) {
           />
           <CheckField
             id={`${ids}-cacheable-downloads`}
-            label="Cacheable downloads (Cache-Control: no-cache, not no-store: one segment per GET)"
+            label="Cacheable downloads (Cache-Control: no-cache, not no-store: Chromium reads ahead)"
             checked={draft.cacheableDownloads}
             onChange={(checked) => setDraft({ ...draft, cacheableDownloads: checked })}
           />

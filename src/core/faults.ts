@@ -26,8 +26,8 @@ export interface FaultSettings {
   ignoreRange?: boolean;
   /**
    * Answer pre-signed GETs with `Cache-Control: private, no-cache` instead of `no-store`, as a store that
-   * lets caches keep objects does: Chromium then reads their bodies ahead into the page's memory, and the
-   * download engine asks for one segment per GET.
+   * lets caches keep objects does: Chromium then reads their bodies ahead of the reader into the page's
+   * memory (measured by `npm run bench:download`).
    */
   cacheableDownloads?: boolean;
 }

@@ -34,7 +34,7 @@ describe('GET and HEAD', () => {
       expect(response.headers.get('accept-ranges')).toBe('bytes');
       expect(response.headers.get('etag')).toBe(`"${reference.currentVersion}"`);
       expect(response.headers.get('last-modified')).toBe(new Date(reference.updatedAt).toUTCString());
-      // Not cached, and so not read ahead into a Chromium page's memory (the engine's GET sizes rely on it).
+      // Not cached, and so not read ahead of the reader into a Chromium page's memory.
       expect(response.headers.get('cache-control')).toBe('private, no-store');
     }
     expect(await text(head)).toBe('');

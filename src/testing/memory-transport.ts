@@ -101,7 +101,7 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
       'last-modified': lastModified,
       'content-type': stored.contentType,
     });
-    // As the local store answers: the engine sizes its GETs by it.
+    // As the local store answers.
     const privately = faults.current.cacheableDownloads ? 'private, no-cache' : 'private, no-store';
     headers.set(
       'cache-control',

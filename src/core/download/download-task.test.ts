@@ -107,58 +107,6 @@ describe('createDownloadTask', () => {
     expect(store.maxOpen).toBeGreaterThan(1);
   });
 
-  describe('GET sizes into a positional target with no check (one segment per lane)', () => {
-    const MiB = 1024 * 1024;
-    const size = 40 * MiB + 3;
-    const share = Math.ceil(size / 2);
-    const segment = 8 * MiB;
-    async function rangesFor(cacheControl: string | undefined): Promise<string[]> {
-      const store = new ScriptedStore(patternBytes(size, 5));
-      store.chunkSize = MiB;
-      store.cacheControl = cacheControl;
-      const file = new Uint8Array(size);
-      const handle = {
-        kind: 'file',
-        name: 'x',
-        createWritable: async () =>
-          new WritableStream({
-            write(params: { position: number; data: Uint8Array }) {
-              file.set(params.data, params.position);
-            },
-          }),
-      } as unknown as FileSystemFileHandle;
-      const task = createDownloadTask(
-        {
-          backend: store.backend(),
-          transport: store.transport(),
-          retry: createRetryPolicy({ baseDelayMs: 1 }),
-        },
-        'big.bin',
-        { to: handle, verify: false, parallel: 2 },
-      );
-      expect(await task.done).toBeUndefined();
-      expect(sha256Base64(file)).toBe(store.checksum);
-      return store.requests.map((r) => r.range!).sort();
-    }
-    const range = (from: number, end: number) => `bytes=${from}-${end - 1}`;
-
-    it('asks a server that lets Chromium buffer its answers (no `no-store`) for one segment per GET', async () => {
-      const expected: string[] = [];
-      for (const [from, end] of [
-        [0, share],
-        [share, size],
-      ] as const)
-        for (let at = from; at < end; at += segment) expected.push(range(at, Math.min(end, at + segment)));
-      expect(await rangesFor('private, no-cache')).toEqual(expected.sort());
-    });
-
-    it('asks a server answering `no-store` for each lane’s whole share once its first answer said so', async () => {
-      expect(await rangesFor('private, no-store')).toEqual(
-        [range(0, segment), range(segment, share), range(share, size)].sort(),
-      );
-    });
-  });
-
   it('resumes a dropped connection from the last byte received, not the segment start', async () => {
     const size = 4 * SEGMENT;
     const { store, start } = setup(size);

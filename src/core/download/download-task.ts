@@ -177,8 +177,6 @@ class DownloadTaskImpl implements DownloadTask {
   private etagChecked = false;
   private segments: Segment[] = [];
   private wholeBody = false;
-  /** The last answer said `Cache-Control: no-store`: Chromium leaves its body in the connection until read. */
-  private unbuffered = false;
   private feed: OrderedFeed | undefined;
   private verifiers: Array<{ type: ChecksumType; session: ChecksumSession }> = [];
   /** Digest updates not yet acknowledged, oldest first (at most HASH_WINDOW per verifier). */
@@ -484,7 +482,6 @@ class DownloadTaskImpl implements DownloadTask {
     this.etag = undefined;
     this.etagChecked = false;
     this.wholeBody = false;
-    this.unbuffered = false;
     this.feed = undefined;
     this.digest = undefined;
     this.hashedTo = 0;
@@ -586,18 +583,14 @@ class DownloadTaskImpl implements DownloadTask {
           if (expired) await this.refreshUrl(expired, signal);
           expired = undefined;
           const from = segment.start + segment.received;
+          if (from >= segment.end) return;
           const url = this.url!;
           try {
-            // A GET may stop short of the segment's end (see `requestEnd`): the next one goes on from there.
-            while (segment.start + segment.received < segment.end) {
-              const { response, asked } = pending
-                ? { response: pending, asked: segment.end }
-                : await this.request(url, segment, signal);
-              pending = undefined;
-              const end = await this.readResponse(response, segment, asked, signal);
-              if (segment.start + segment.received < end)
-                throw new ObjectStoreError('NETWORK', 'The connection closed before the range was complete.');
-            }
+            const response = pending ?? (await this.request(url, from, segment.end, signal));
+            pending = undefined;
+            await this.readResponse(response, segment, signal);
+            if (segment.start + segment.received < segment.end)
+              throw new ObjectStoreError('NETWORK', 'The connection closed before the range was complete.');
           } catch (error) {
             // Bytes kept are bytes the next attempt does not ask for: a drop after progress is a fresh start.
             if (segment.start + segment.received > from) attempt.madeProgress();
@@ -624,46 +617,26 @@ class DownloadTaskImpl implements DownloadTask {
     }
   }
 
-  /**
-   * Where the GET from `from` ends. Chromium reads a fetch body into the page's memory as fast as the network
-   * brings it, whatever the reader takes, unless the answer says `Cache-Control: no-store` (Blink's
-   * BufferingBytesConsumer). A server that says so gets one GET per segment, however long: the connection
-   * waits for our writes. Any other server gets GETs of at most `segmentSize`, so what Chromium can hold
-   * ahead of the writes stays under `parallel × segmentSize`. 1 GiB into OPFS, verify on, from the local
-   * store answering `no-cache`: Blink's buffer partition grew by 28–55 MiB per run in a memory-infra trace,
-   * and by at most 4 MiB once it answered `no-store` (docs/download.md).
-   */
-  private requestEnd(segment: Segment, from: number): number {
-    if (this.wholeBody || this.unbuffered) return segment.end;
-    return Math.min(segment.end, from + this.segmentSize);
-  }
-
-  /** A GET of the segment from its next byte; the first answer's head is awaited before any other GET. */
   private async request(
     url: PresignedUrlResponse,
-    segment: Segment,
+    from: number,
+    end: number,
     signal: AbortSignal,
-  ): Promise<{ response: TransportResponse; asked: number }> {
+  ): Promise<TransportResponse> {
     let probing = false;
     while (!this.etagChecked && this.probe) await this.probe;
     if (!this.etagChecked) probing = true;
     let endProbe = () => {};
     if (probing) this.probe = new Promise((resolve) => (endProbe = resolve));
     try {
-      // After the probe: its answer says whether GETs may run to the segment's end.
-      const from = segment.start + segment.received;
-      const end = this.requestEnd(segment, from);
       const headers: Record<string, string> = { ...url.headers, range: `bytes=${from}-${end - 1}` };
       // If-Range needs a strong validator; a weak one would make every answer a full 200.
       if (this.etag && !this.etag.startsWith('W/')) headers['if-range'] = this.etag;
       const response = this.sinkFetches
         ? await this.sink!.fetch!({ url: url.url, headers }, signal)
         : await this.deps.transport.send({ method: 'GET', url: url.url, headers, signal });
-      if (response.status === 200 || response.status === 206) {
-        this.checkEtag(response);
-        this.unbuffered = /(^|,)\s*no-store\s*(,|$)/i.test(response.headers.get('cache-control') ?? '');
-      }
-      return { response, asked: end };
+      if (response.status === 200 || response.status === 206) this.checkEtag(response);
+      return response;
     } finally {
       if (probing) {
         this.probe = undefined;
@@ -683,17 +656,14 @@ class DownloadTaskImpl implements DownloadTask {
     }
   }
 
-  /** Reads an answer to a GET that asked up to `asked`; gives where its body ended (a 200 is the whole object). */
   private async readResponse(
     response: TransportResponse,
     segment: Segment,
-    asked: number,
     signal: AbortSignal,
-  ): Promise<number> {
+  ): Promise<void> {
     const size = this.meta!.size;
     const from = segment.start + segment.received;
     let bodyStart: number;
-    let end: number;
     if (response.status === 206) {
       const range = parseContentRange(response.headers.get('content-range'));
       if (range?.total !== undefined && range.total !== size) {
@@ -709,7 +679,6 @@ class DownloadTaskImpl implements DownloadTask {
         );
       }
       bodyStart = from;
-      end = asked;
     } else if (response.status === 200) {
       const length = response.headers.get('content-length');
       if (length !== null && Number(length) !== size) {
@@ -719,26 +688,23 @@ class DownloadTaskImpl implements DownloadTask {
       const coversAll = this.wholeBody || (segment.start === 0 && segment.end === size && from === 0);
       if (!coversAll) throw new WholeBodyAnswer(response);
       bodyStart = 0;
-      end = segment.end;
     } else if (response.status === 412 || response.status === 416) {
       discardBody(response);
       throw objectChanged(`the server answered ${response.status} to a range of the version we started`);
     } else {
       throw errorFromResponse(response.status, await response.text(), response.headers);
     }
-    await this.readBody(response, bodyStart, segment, end, signal);
-    return end;
+    await this.readBody(response, bodyStart, segment, signal);
   }
 
-  /** Streams a body into the sink, skipping bytes before the segment's next one and from `end` on. */
+  /** Streams a body into the sink, skipping bytes before the segment's next one and after its end. */
   private async readBody(
     response: TransportResponse,
     bodyStart: number,
     segment: Segment,
-    end: number,
     signal: AbortSignal,
   ): Promise<void> {
-    if (isSinkResponse(response)) return this.pipeInSink(response, bodyStart, segment, end, signal);
+    if (isSinkResponse(response)) return this.pipeInSink(response, bodyStart, segment, signal);
     if (!response.body) throw new ObjectStoreError('BACKEND', 'The download answer has no body stream.');
     const reader = openBodyReader(response.body, signal, this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS);
     const from = segment.start + segment.received;
@@ -748,8 +714,8 @@ class DownloadTaskImpl implements DownloadTask {
     try {
       await pipeBody(
         reader,
-        { bodyStart, from, end },
-        this.takeBuffer(end - from),
+        { bodyStart, from, end: segment.end },
+        this.takeBuffer(segment.end - from),
         async (bytes, at, left) => {
           await writing;
           writing = this.deliver(segment, at, bytes, signal);
@@ -774,13 +740,12 @@ class DownloadTaskImpl implements DownloadTask {
     response: SinkResponse,
     bodyStart: number,
     segment: Segment,
-    end: number,
     signal: AbortSignal,
   ): Promise<void> {
     const range = {
       bodyStart,
       from: segment.start + segment.received,
-      end,
+      end: segment.end,
       stallMs: this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS,
     };
     await response.pipe(

@@ -106,8 +106,6 @@ export class ScriptedStore {
   expiredBefore = 0;
   ignoreRange = false;
   chunkSize = 64 * 1024;
-  /** Sent as `Cache-Control` on object answers when set. */
-  cacheControl: string | undefined;
   scripts: Script[] = [];
   urlCalls = 0;
 
@@ -186,7 +184,6 @@ export class ScriptedStore {
     }
     const headers: Record<string, string> = { etag, 'content-length': String(slice.byteLength) };
     if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${size}`;
-    if (this.cacheControl) headers['cache-control'] = this.cacheControl;
     this.open++;
     this.maxOpen = Math.max(this.maxOpen, this.open);
     let closed = false;
