@@ -149,7 +149,11 @@ async function main(): Promise<void> {
 
     // An app's first download starts the OPFS writer and checksum workers, which later downloads reuse (each
     // costs the page a script context): measured once, apart from the rounds.
-    const { result: first, growth: firstGrowth, parts: firstParts } = await watch(() =>
+    const {
+      result: first,
+      growth: firstGrowth,
+      parts: firstParts,
+    } = await watch(() =>
       page.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: true }), [store.url, KEY]),
     );
     if (first.fileSize !== SIZE) throw new Error(`OPFS file (first download) has ${first.fileSize} bytes`);

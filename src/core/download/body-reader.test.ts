@@ -6,7 +6,7 @@ import { openBodyReader } from './body-reader';
 function byteBody(size: number, options: { chunk?: number; failAt?: number } = {}) {
   const chunk = options.chunk ?? 7;
   const state = { sent: 0, pulls: 0 };
-  const stream = new ReadableStream<Uint8Array>({
+  const source: UnderlyingByteSource = {
     type: 'bytes',
     pull(controller) {
       state.pulls++;
@@ -30,8 +30,8 @@ function byteBody(size: number, options: { chunk?: number; failAt?: number } = {
       state.sent += count;
       controller.byobRequest!.respond(count);
     },
-  });
-  return { stream, state };
+  };
+  return { stream: new ReadableStream(source) as ReadableStream<Uint8Array>, state };
 }
 
 async function readAll(reader: ReturnType<typeof openBodyReader>, viewSize: number): Promise<number[]> {
