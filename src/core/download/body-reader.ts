@@ -22,16 +22,6 @@ export function openBodyReader(
   body: ReadableStream<Uint8Array>,
   signal: AbortSignal,
   stallMs: number,
-  options: {
-    /**
-     * Keep one BYOB read of this many bytes pending while the caller works on what it got, and copy
-     * from it. For a caller that writes synchronously (a sync access handle in a worker): its thread
-     * cannot take bytes during the write, but a read already waiting is filled as soon as it is free,
-     * not after it asked again. 1 GiB into OPFS in a hand-written worker, 4 ranges: 771–902 MB/s with a
-     * read pending, 493–522 MB/s without (a probe of this session, docs/download.md). Default: off.
-     */
-    readAhead?: number;
-  } = {},
 ): BodyReader {
   let byob: ReadableStreamBYOBReader | undefined;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -76,43 +66,8 @@ export function openBodyReader(
     }
   };
 
-  // Read-ahead: the read in flight, and what it brought that the caller has not taken yet.
-  let ahead: Promise<Uint8Array<ArrayBuffer>> | undefined;
-  let held: Uint8Array<ArrayBuffer> | undefined;
-  let spare: ArrayBuffer | undefined;
-  const readAhead = () => {
-    const into = new Uint8Array(spare ?? new ArrayBuffer(options.readAhead!));
-    spare = undefined;
-    ahead = guarded(byob!.read(into)).then((result) => {
-      if (result.done) stop();
-      return (result.value ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>;
-    });
-    // Observed by the next `readInto`; not an unhandled rejection if the caller stops first.
-    ahead.catch(() => {});
-  };
-
   return {
     async readInto(view) {
-      if (byob && options.readAhead) {
-        if (!held) {
-          if (!ahead) {
-            if (ended) return view.subarray(0, 0);
-            readAhead();
-          }
-          const got = await ahead!;
-          ahead = undefined;
-          if (got.byteLength === 0) return view.subarray(0, 0);
-          held = got;
-        }
-        const count = Math.min(view.byteLength, held.byteLength);
-        view.set(held.subarray(0, count));
-        if (count === held.byteLength) {
-          spare = held.buffer;
-          held = undefined;
-          if (!ended) readAhead();
-        } else held = held.subarray(count);
-        return view.subarray(0, count);
-      }
       if (byob) {
         const result = await guarded(byob.read(view));
         if (result.done) stop();

@@ -189,10 +189,7 @@ async function handle(request: WriterRequest): Promise<void> {
       // Dropped with the lanes that stopped when a server ignored Range: a retry asks again.
       if (!entry?.response?.body)
         throw new ObjectStoreError('NETWORK', 'The response was dropped before its body was written.');
-      // A read stays pending while the piece before it is written: this thread is blocked in each write.
-      const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs, {
-        readAhead: PIPE_BUFFER_SIZE,
-      });
+      const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs);
       const unreported = { written: 0, fetched: 0 };
       const report = () => {
         if (unreported.written === 0 && unreported.fetched === 0) return;

@@ -30,7 +30,8 @@ async function sweepStale(directory: FileSystemDirectoryHandle): Promise<void> {
  * inside it, or resolves `undefined` where there is none to be had (no OPFS, no sync access handles).
  *
  * Why: the only way into such a file is `createWritable()`, and its writes cost the page memory the
- * collector returns late (+243 MiB per GiB in `npm run bench:download`, with no library as with ours). The
+ * collector returns late (+243 MiB per GiB in `npm run bench:download` from a store answering `no-cache`,
+ * +62…+81 MiB from one answering `no-store`, with no library as with ours). The
  * staging file takes the sync-access path instead (the worker makes the GETs; a check reads the bytes back
  * before anything is committed); `close` then hands the whole staged file to `createWritable()` as one Blob,
  * which the browser copies from disk to disk. Costs: free OPFS quota for a copy of the object, and the copy.
