@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { downloadCacheControl } from '../core/cache-control';
 import { isObjectStoreError, ObjectStoreError } from '../core/errors';
 import { MAX_UPLOAD_URL_BATCH } from '../core/limits';
 import { invalidRequest, parseBucketRequest, parseCdnUrlRequest } from '../core/request-validation';
@@ -414,14 +415,7 @@ export function createObjectStoreHandler(
     res.setHeader('ETag', etag);
     res.setHeader('Last-Modified', lastModified);
     res.setHeader('Accept-Ranges', faults.get().ignoreRange ? 'none' : 'bytes');
-    // A pre-signed URL lives an hour and names one grant: nothing gains from caching it. And `no-store` is
-    // what makes Chromium leave a fetch body in the connection until the page reads it; without it Blink
-    // reads ahead into the page's memory as fast as the network goes (BufferingBytesConsumer).
-    const privately = faults.get().cacheableDownloads ? 'private, no-cache' : 'private, no-store';
-    res.setHeader(
-      'Cache-Control',
-      cacheSeconds === undefined ? privately : `public, max-age=${cacheSeconds}`,
-    );
+    res.setHeader('Cache-Control', downloadCacheControl(cacheSeconds, faults.get()));
     const ifMatch = req.headers['if-match'];
     if (ifMatch && ifMatch.trim() !== '*' && !ifMatch.split(',').some((tag) => tag.trim() === etag))
       throw new ObjectStoreError('OBJECT_CHANGED', 'The object changed (If-Match failed).', { status: 412 });

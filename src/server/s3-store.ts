@@ -1,4 +1,5 @@
 import type { HeadObjectCommandOutput, PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import { DOWNLOAD_CACHE_CONTROL } from '../core/cache-control';
 import { ObjectStoreError } from '../core/errors';
 import { DEFAULT_CONTENT_TYPE, PRESIGNED_URL_TTL_SECONDS } from '../core/limits';
 import { parseOptionalBoolean } from '../core/request-validation';
@@ -198,9 +199,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   }
 
   /**
-   * Presigned GET, never outliving the object's TTL. A download URL (not a CDN one) asks S3 to answer
-   * `Cache-Control: private, no-store`: nothing gains from caching a one-hour URL, and Chromium reads a body
-   * that may be cached ahead into the page's memory, whatever the reader takes.
+   * Presigned GET, never outliving the object's TTL. A download URL (not a CDN one) asks S3 to answer with
+   * `DOWNLOAD_CACHE_CONTROL`, as the local store does.
    */
   async function presignGet(
     target: string,
@@ -214,7 +214,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     const command = new s3.GetObjectCommand({
       Bucket: target,
       Key: key,
-      ...(options.noStore ? { ResponseCacheControl: 'private, no-store' } : {}),
+      ...(options.noStore ? { ResponseCacheControl: DOWNLOAD_CACHE_CONTROL } : {}),
     });
     try {
       return await presigner.getSignedUrl(client, command, {

@@ -116,7 +116,6 @@ export function createMemoryStoreCore(options: MemoryStoreCoreOptions) {
     };
   }
 
-  /** Latency, then the injected 429/5xx, then the 1 kB payload limit: the order of a real server. */
   /** What every call goes through first: the latency and the injected failures. */
   async function arrive(call: CallOptions | undefined): Promise<void> {
     await faults.latency(call?.signal);
@@ -124,6 +123,7 @@ export function createMemoryStoreCore(options: MemoryStoreCoreOptions) {
     if (failure) throw failure;
   }
 
+  /** Latency, then the injected 429/5xx, then the 1 kB payload limit: the order of a real server. */
   async function begin(payload: unknown, call: CallOptions | undefined): Promise<void> {
     await arrive(call);
     assertPayloadSize(payload);

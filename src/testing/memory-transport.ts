@@ -1,5 +1,6 @@
 import { bytesToBase64 } from '../checksum/encoding';
 import { createHasher } from '../checksum/hashers';
+import { downloadCacheControl } from '../core/cache-control';
 import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../core/errors';
 import type { Transport, TransportRequest, TransportResponse } from '../core/transport/types';
 import { parseRange } from '../server/range';
@@ -101,12 +102,7 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
       'last-modified': lastModified,
       'content-type': stored.contentType,
     });
-    // As the local store answers.
-    const privately = faults.current.cacheableDownloads ? 'private, no-cache' : 'private, no-store';
-    headers.set(
-      'cache-control',
-      grant.cacheSeconds === undefined ? privately : `public, max-age=${grant.cacheSeconds}`,
-    );
+    headers.set('cache-control', downloadCacheControl(grant.cacheSeconds, faults.current));
 
     const rangeHeader = header(request, 'range');
     const ifRange = header(request, 'if-range');

@@ -193,8 +193,7 @@ describe('download from the local object store', () => {
     const checksum = await putObject(key, patternBytes(size, 5));
     const { transport, counts } = countingTransport();
     const { task } = start(key, { segmentSize, parallel: 2 }, transport);
-    await untilLoaded(task, size / 2);
-    await setFaults({ dropDownloadAfterBytes: segmentSize / 2, dropCount: 1 });
+    await cutOneGetAtHalf(task, size, segmentSize / 2);
     const blob = await task.done;
     expect(await sha256(blob!)).toBe(checksum);
     // Each GET's range is counted: more than 16 of them is the GET the drop cost.
@@ -351,6 +350,12 @@ async function storeDownloads(): Promise<{ open: number; ranges: string[] }> {
   return (await fetch(`${baseUrl}/_admin/downloads`)).json();
 }
 
+/** Once half the object is in, the store cuts the next GET `bytesIntoGet` bytes into its body, once. */
+async function cutOneGetAtHalf(task: DownloadTask, size: number, bytesIntoGet: number): Promise<void> {
+  await untilLoaded(task, size / 2);
+  await setFaults({ dropDownloadAfterBytes: bytesIntoGet, dropCount: 1 });
+}
+
 /** Pauses once bytes flow, resumes, and expects the exact object having fetched less than a segment twice. */
 async function pauseThenResume(
   task: DownloadTask,
@@ -420,8 +425,7 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     const checksum = await putObject(key, patternBytes(size, 32));
     const handle = await target('worker-dropped.bin');
     const { task } = start(key, { to: handle, segmentSize, parallel: 2 });
-    await untilLoaded(task, size / 2);
-    await setFaults({ dropDownloadAfterBytes: segmentSize / 2 + 1000, dropCount: 1 });
+    await cutOneGetAtHalf(task, size, segmentSize / 2 + 1000);
     expect(await task.done).toBeUndefined();
     expect(await sha256(await handle.getFile())).toBe(checksum);
     expectResumedAfterCut(task, (await storeDownloads()).ranges, size, segmentSize);
@@ -596,8 +600,7 @@ describe("to: 'file', the writer worker making the GETs", () => {
       const checksum = await putObject(key, patternBytes(size, 45));
       const handle = await picked('picked-dropped.bin');
       const { task } = start(key, { to: 'file', segmentSize, parallel: 2 }, pageTransport().transport);
-      await untilLoaded(task, size / 2);
-      await setFaults({ dropDownloadAfterBytes: segmentSize / 2 + 1000, dropCount: 1 });
+      await cutOneGetAtHalf(task, size, segmentSize / 2 + 1000);
       expect(await task.done).toBeUndefined();
       expect(await sha256(await handle.getFile())).toBe(checksum);
       expect(task.getSnapshot().fetched - size).toBeLessThan(segmentSize);

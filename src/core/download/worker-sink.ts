@@ -111,10 +111,14 @@ export async function openWorkerSink(
     if (signal.aborted) throw abortError(signal.reason);
     const { id: fetchId, done } = send({ op: 'fetch', url: request.url, headers: request.headers });
     let settled = false;
-    const discard = () => {
-      if (settled) return;
+    // The body is read, piped or dropped: an abort of the request no longer concerns it.
+    const settle = () => {
       settled = true;
       signal.removeEventListener('abort', discard);
+    };
+    const discard = () => {
+      if (settled) return;
+      settle();
       call({ op: 'discard', fetchId }).catch(() => {});
     };
     signal.addEventListener('abort', discard, { once: true });
@@ -130,8 +134,7 @@ export async function openWorkerSink(
       headers: new Headers(head.headers),
       body: null,
       async text() {
-        settled = true;
-        signal.removeEventListener('abort', discard);
+        settle();
         try {
           return (await call({ op: 'text', fetchId })).text ?? '';
         } catch (cause) {
@@ -153,8 +156,7 @@ export async function openWorkerSink(
           throw fetchFailed(cause, pipeSignal);
         } finally {
           pipeSignal.removeEventListener('abort', stopPipe);
-          settled = true;
-          signal.removeEventListener('abort', discard);
+          settle();
         }
       },
       discard,
