@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createChecksumSession } from '../../checksum';
+import { ObjectStoreError } from '../errors';
 import { createRetryPolicy } from '../retry';
 import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
 import type { Transport } from '../transport/types';
@@ -435,6 +436,73 @@ describe('createDownloadTask', () => {
     store.scripts.push((request, s) => s.serve(request, { flip: 2 * SEGMENT }));
     expect((await failure(start({ to: handle }))).code).toBe('CHECKSUM_MISMATCH');
     expect(state).toBe('aborted');
+  });
+
+  describe("a sink's fit, once the size is known", () => {
+    function startWith(store: ScriptedStore, sink: DownloadSink) {
+      return createDownloadTask(
+        {
+          backend: store.backend(),
+          transport: store.transport(),
+          retry: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 }),
+          openSink: async () => sink,
+        },
+        'folder/object.bin',
+        { segmentSize: SEGMENT, to: 'file' },
+      );
+    }
+    function memorySink(size: number) {
+      const bytes = new Uint8Array(size);
+      const sink: DownloadSink = {
+        positional: true,
+        async write(chunk, position) {
+          bytes.set(chunk, position);
+          return undefined;
+        },
+        reset: async () => {},
+        close: async () => undefined,
+        abort: async () => {},
+      };
+      return { sink, bytes };
+    }
+
+    it('is asked before any GET, and the sink it hands over to gets the bytes', async () => {
+      const size = 2 * SEGMENT + 3;
+      const { store } = setup(size);
+      const replacement = memorySink(size);
+      const asked: Array<{ size: number; requests: number }> = [];
+      const first: DownloadSink = {
+        ...memorySink(0).sink,
+        async fit(objectSize) {
+          asked.push({ size: objectSize, requests: store.requests.length });
+          return replacement.sink;
+        },
+        write: async () => {
+          throw new Error('the replaced sink was written');
+        },
+      };
+      expect(await startWith(store, first).done).toBeUndefined();
+      expect(asked).toEqual([{ size, requests: 0 }]);
+      expect(sha256Base64(replacement.bytes)).toBe(store.checksum);
+    });
+
+    it('fails the download with its error, fetching nothing', async () => {
+      const { store } = setup(SEGMENT);
+      let aborted = false;
+      const sink: DownloadSink = {
+        ...memorySink(0).sink,
+        fit: async () => {
+          throw new ObjectStoreError('INVALID_INPUT', 'does not fit', { retryable: false });
+        },
+        abort: async () => {
+          aborted = true;
+        },
+      };
+      const error = await failure(startWith(store, sink));
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', message: 'does not fit' });
+      expect(store.requests).toEqual([]);
+      expect(aborted).toBe(true);
+    });
   });
 
   describe('into a sink that fetches and can only be read once closed (a writable stream in a worker)', () => {

@@ -327,6 +327,9 @@ class DownloadTaskImpl implements DownloadTask {
         signal,
       );
       if (!meta) throw new ObjectStoreError('NOT_FOUND', `No object under "${this.key}".`, { status: 404 });
+      // Before the ways of writing are chosen from the sink: it may hand over to another one.
+      if (this.sink!.fit && Number.isSafeInteger(meta.size) && meta.size >= 0)
+        this.sink = await this.sink!.fit(meta.size);
       this.prepare(meta);
     }
     if (!this.url) {

@@ -394,8 +394,26 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     return opfsFile(name);
   }
   afterEach(async () => {
+    vi.restoreAllMocks();
     const root = await navigator.storage.getDirectory();
     for (const name of names.splice(0)) await root.removeEntry(name).catch(() => {});
+  });
+
+  it('refuses an object larger than the free quota before fetching a byte, leaving the file empty', async () => {
+    const size = 3 * MiB;
+    const key = uniqueKey('too-big.bin');
+    await putObject(key, patternBytes(size, 32));
+    const handle = await target('too-big.bin');
+    // Headless Chromium's quota dwarfs a test object: the browser's estimate says otherwise here.
+    vi.spyOn(navigator.storage, 'estimate').mockResolvedValue({ quota: 10 * MiB, usage: 8 * MiB });
+    const { task } = start(key, { to: handle }, pageTransport().transport);
+    const error = await failure(task);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', retryable: false });
+    expect(error.message).toContain('(3.0 MiB) does not fit');
+    expect(error.message).toContain('(2.0 MiB free)');
+    expect((await storeDownloads()).ranges).toEqual([]);
+    expect(task.getSnapshot()).toMatchObject({ status: 'failed', fetched: 0 });
+    expect((await handle.getFile()).size).toBe(0);
   });
 
   it.each([
@@ -590,6 +608,27 @@ describe("to: 'file', the writer worker making the GETs", () => {
       expect(await (await handle.getFile()).text()).toBe('old content');
       expect(await stagedFiles()).toHaveLength(1);
       expect(await task.done).toBeUndefined();
+      expect(await sha256(await handle.getFile())).toBe(checksum);
+    });
+
+    it('writes the picked file directly, checked after close, when the free quota cannot hold a staged copy', async () => {
+      const size = 24 * MiB;
+      const key = uniqueKey('picked-no-room.bin');
+      const checksum = await putObject(key, patternBytes(size, 48));
+      await setFaults({ latencyMs: 30 });
+      const handle = await picked('picked-no-room.bin');
+      vi.spyOn(navigator.storage, 'estimate').mockResolvedValue({ quota: 40 * MiB, usage: 20 * MiB });
+      const { transport, counts } = pageTransport();
+      const statuses: string[] = [];
+      const { task } = start(key, { to: 'file', segmentSize: MiB, parallel: 2 }, transport);
+      task.subscribe(() => statuses.push(task.getSnapshot().status));
+      await untilLoaded(task, size / 2);
+      // Staged, half-way there is a staging file (see 'keeps the old content…').
+      expect(await stagedFiles()).toEqual([]);
+      expect(await (await handle.getFile()).text()).toBe('old content');
+      expect(await task.done).toBeUndefined();
+      expect(counts.gets).toBe(0);
+      expect(statuses.at(-2)).toBe('verifying');
       expect(await sha256(await handle.getFile())).toBe(checksum);
     });
 

@@ -33,6 +33,11 @@ export interface DownloadSink {
    * swap file): the check runs after `close`, and `abort` after `close` empties the file.
    */
   closedFile?(): Promise<Blob>;
+  /**
+   * Called once the object's size is known, before any byte is fetched: a sink that cannot hold the object
+   * fails now, or, having closed itself, resolves with another sink to write instead.
+   */
+  fit?(size: number): Promise<DownloadSink>;
   /** Forget what was written (a restart after the object changed). */
   reset(): Promise<void>;
   /** Commit: the bytes become visible as a whole. `contentType` is the object's, for a Blob's `type`. */
@@ -209,11 +214,9 @@ export function createStreamSink(stream: WritableStream<Uint8Array>): DownloadSi
  * writable stream in the worker; else from the page.
  */
 async function openOutsideOpfs(handle: FileSystemFileHandle): Promise<DownloadSink> {
-  return (
-    (await openStagedSink(handle)) ??
-    (await openWorkerSink(handle, { stream: true })) ??
-    createFileHandleSink(handle)
-  );
+  const unstaged = async () =>
+    (await openWorkerSink(handle, { stream: true })) ?? createFileHandleSink(handle);
+  return (await openStagedSink(handle, unstaged)) ?? unstaged();
 }
 
 /** `picked`: a picker already opened at the click (see `showSavePicker`); by default one is opened now. */

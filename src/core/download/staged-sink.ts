@@ -1,5 +1,6 @@
 import { emptyFile } from './empty-file';
 import type { DownloadSink } from './sinks';
+import { storageRoom } from './storage-room';
 import { openWorkerSink } from './worker-sink';
 import { writeFailed } from './write-failed';
 
@@ -36,9 +37,13 @@ async function sweepStale(directory: FileSystemDirectoryHandle): Promise<void> {
  * before anything is committed); `close` then hands the whole staged file to `createWritable()` as one Blob,
  * which the browser copies from disk to disk. Costs: free OPFS quota for a copy of the object, and the copy.
  * The target keeps its old content until that copy is closed; `abort` before it leaves the target as it was,
- * after it empties the target.
+ * after it empties the target. An object larger than the origin's free quota is not staged: `fit` closes the
+ * staging file and hands over to `unstaged()`, which writes the target directly (no quota applies there).
  */
-export async function openStagedSink(target: FileSystemFileHandle): Promise<DownloadSink | undefined> {
+export async function openStagedSink(
+  target: FileSystemFileHandle,
+  unstaged: () => Promise<DownloadSink>,
+): Promise<DownloadSink | undefined> {
   let directory: FileSystemDirectoryHandle;
   let staging: FileSystemFileHandle;
   const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.part`;
@@ -58,8 +63,15 @@ export async function openStagedSink(target: FileSystemFileHandle): Promise<Down
   }
   let committed = false;
   // The sink's methods are closures over its worker: written, fetched and read back through it as they are.
-  return {
+  const sink: DownloadSink = {
     ...inner,
+    async fit(size) {
+      const room = await storageRoom();
+      if (room === undefined || size <= room) return sink;
+      await inner.abort(undefined);
+      await remove();
+      return unstaged();
+    },
     async close() {
       await inner.close();
       try {
@@ -85,4 +97,5 @@ export async function openStagedSink(target: FileSystemFileHandle): Promise<Down
       await remove();
     },
   };
+  return sink;
 }

@@ -2,6 +2,7 @@ import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../erro
 import { emptyFile } from './empty-file';
 import type { WriterProgress, WriterReply, WriterRequest } from './file-writer-protocol';
 import type { DownloadSink, SinkResponse } from './sinks';
+import { doesNotFit, storageRoom } from './storage-room';
 import { writeFailed } from './write-failed';
 
 type Success = WriterReply & { ok: true };
@@ -164,8 +165,19 @@ export async function openWorkerSink(
     return response;
   }
 
-  return {
+  const sink: DownloadSink = {
     positional: true,
+    ...(readable
+      ? {
+          // An origin-private file counts against the origin's quota (opened, it was emptied: its old size
+          // is free again); a picked file, written through its swap file, does not.
+          async fit(size: number) {
+            const room = await storageRoom();
+            if (room !== undefined && size > room) throw doesNotFit(size, room);
+            return sink;
+          },
+        }
+      : {}),
     async write(chunk, position, options) {
       // The buffer moves to the worker and back when the caller allows it and the chunk spans all of it:
       // a copy per write would leave a MiB of garbage each time, collected late.
@@ -229,4 +241,5 @@ export async function openWorkerSink(
       }
     },
   };
+  return sink;
 }

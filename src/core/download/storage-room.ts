@@ -1,0 +1,26 @@
+import { ObjectStoreError } from '../errors';
+
+/** Bytes this origin may still store, by the browser's own estimate; `undefined` where it gives none. */
+export async function storageRoom(): Promise<number | undefined> {
+  try {
+    const { quota, usage } = await navigator.storage.estimate();
+    if (quota === undefined || usage === undefined) return undefined;
+    return Math.max(0, quota - usage);
+  } catch {
+    return undefined;
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+
+/**
+ * An object that cannot fit is refused before its first byte is fetched: found by the browser's quota
+ * mid-way, it costs the bytes already downloaded and tells the user less.
+ */
+export function doesNotFit(size: number, room: number): ObjectStoreError {
+  return new ObjectStoreError(
+    'INVALID_INPUT',
+    `The object (${mib(size)}) does not fit in the browser's storage for this site (${mib(room)} free).`,
+    { retryable: false },
+  );
+}
