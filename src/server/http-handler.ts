@@ -5,6 +5,7 @@ import { downloadCacheControl } from '../core/cache-control';
 import { isObjectStoreError, ObjectStoreError } from '../core/errors';
 import { MAX_UPLOAD_URL_BATCH } from '../core/limits';
 import { invalidRequest, parseBucketRequest, parseCdnUrlRequest } from '../core/request-validation';
+import { clientWentAway } from './client-gone';
 import { createFaultController, type FaultController } from './faults';
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from './limits';
 import type { LocalObjectStore, OpenedObject } from './local-store';
@@ -552,7 +553,7 @@ export function createObjectStoreHandler(
       });
     } catch (error) {
       // A client that went away (or a drop we injected) needs no answer and no log line.
-      if (req.destroyed && !req.complete) res.destroy();
+      if (clientWentAway(req, error)) res.destroy();
       else sendError(res, error);
     } finally {
       // A refused PUT may not have read its body: drain it so the client can read our answer.
@@ -561,6 +562,8 @@ export function createObjectStoreHandler(
   }
 
   return (req, res, next) => {
-    serve(req, res, next).catch((error) => sendError(res, error));
+    serve(req, res, next).catch((error) =>
+      clientWentAway(req, error) ? res.destroy() : sendError(res, error),
+    );
   };
 }
