@@ -327,9 +327,12 @@ class DownloadTaskImpl implements DownloadTask {
         signal,
       );
       if (!meta) throw new ObjectStoreError('NOT_FOUND', `No object under "${this.key}".`, { status: 404 });
+      if (!Number.isSafeInteger(meta.size) || meta.size < 0)
+        throw new ObjectStoreError('BACKEND', `The object's metadata has no valid size (${meta.size}).`, {
+          retryable: false,
+        });
       // Before the ways of writing are chosen from the sink: it may hand over to another one.
-      if (this.sink!.fit && Number.isSafeInteger(meta.size) && meta.size >= 0)
-        this.sink = await this.sink!.fit(meta.size);
+      if (this.sink!.fit) this.sink = await this.sink!.fit(meta.size);
       this.prepare(meta);
     }
     if (!this.url) {
@@ -379,11 +382,8 @@ class DownloadTaskImpl implements DownloadTask {
     );
   }
 
+  /** `meta.size` is checked already: the sink was fitted to it. */
   private prepare(meta: ObjectReference): void {
-    if (!Number.isSafeInteger(meta.size) || meta.size < 0)
-      throw new ObjectStoreError('BACKEND', `The object's metadata has no valid size (${meta.size}).`, {
-        retryable: false,
-      });
     this.meta = meta;
     const types = this.verify ? checksumTypesFor(meta) : [];
     if (this.verify && types.length === 0)

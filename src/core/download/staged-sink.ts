@@ -1,6 +1,6 @@
 import { emptyFile } from './empty-file';
 import type { DownloadSink } from './sinks';
-import { storageRoom } from './storage-room';
+import { roomShortOf } from './storage-room';
 import { openWorkerSink } from './worker-sink';
 import { writeFailed } from './write-failed';
 
@@ -66,8 +66,7 @@ export async function openStagedSink(
   const sink: DownloadSink = {
     ...inner,
     async fit(size) {
-      const room = await storageRoom();
-      if (room === undefined || size <= room) return sink;
+      if ((await roomShortOf(size)) === undefined) return sink;
       await inner.abort(undefined);
       await remove();
       return unstaged();

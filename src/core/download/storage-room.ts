@@ -1,11 +1,15 @@
 import { ObjectStoreError } from '../errors';
 
-/** Bytes this origin may still store, by the browser's own estimate; `undefined` where it gives none. */
-export async function storageRoom(): Promise<number | undefined> {
+/**
+ * The origin's free room by the browser's own estimate when `size` bytes do not fit in it; `undefined`
+ * when they fit, or the browser gives no estimate.
+ */
+export async function roomShortOf(size: number): Promise<number | undefined> {
   try {
     const { quota, usage } = await navigator.storage.estimate();
     if (quota === undefined || usage === undefined) return undefined;
-    return Math.max(0, quota - usage);
+    const room = Math.max(0, quota - usage);
+    return size > room ? room : undefined;
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import { abortError, ObjectStoreError, type ObjectStoreErrorCode } from '../erro
 import { emptyFile } from './empty-file';
 import type { WriterProgress, WriterReply, WriterRequest } from './file-writer-protocol';
 import type { DownloadSink, SinkResponse } from './sinks';
-import { doesNotFit, storageRoom } from './storage-room';
+import { doesNotFit, roomShortOf } from './storage-room';
 import { writeFailed } from './write-failed';
 
 type Success = WriterReply & { ok: true };
@@ -172,8 +172,8 @@ export async function openWorkerSink(
           // An origin-private file counts against the origin's quota (opened, it was emptied: its old size
           // is free again); a picked file, written through its swap file, does not.
           async fit(size: number) {
-            const room = await storageRoom();
-            if (room !== undefined && size > room) throw doesNotFit(size, room);
+            const room = await roomShortOf(size);
+            if (room !== undefined) throw doesNotFit(size, room);
             return sink;
           },
         }
