@@ -21,6 +21,8 @@ declare global {
       },
     ): Promise<{ ms: number; loaded: number; fetched: number; fileSize: number }>;
     opfsCeiling(baseUrl: string, key: string, size: number, stream?: boolean): Promise<{ ms: number }>;
+    /** `size` bytes written into a new OPFS file from memory, no network: the disk's part of the ceiling. */
+    opfsWrite(size: number): Promise<{ ms: number }>;
     /** Provided by the Node side: arms a one-off connection drop at the store. */
     armDrop?: () => Promise<void>;
   }
@@ -41,25 +43,26 @@ window.rawFetch = async (baseUrl, key) => {
   return { ms: performance.now() - started, bytes };
 };
 
-window.opfsCeiling = async (baseUrl, key, size, stream = false) => {
-  const presigned = await createHttpBackend({ baseUrl }).createDownloadUrl(key);
+/** Runs one job of the no-library worker in a worker of its own. */
+async function ceilingWorker(job: { url?: string; size: number; parallel: number; stream: boolean }) {
   const worker = new Worker(new URL('./opfs-ceiling.worker.ts', import.meta.url), { type: 'module' });
   try {
     return await new Promise<{ ms: number }>((resolve, reject) => {
       worker.onmessage = (event) => resolve(event.data);
       worker.onerror = (event) => reject(new Error(event.message));
-      worker.postMessage({
-        url: presigned!.url,
-        size,
-        parallel: 4,
-        name: `ceiling-${Date.now()}.bin`,
-        stream,
-      });
+      worker.postMessage({ ...job, name: `ceiling-${Date.now()}.bin` });
     });
   } finally {
     worker.terminate();
   }
+}
+
+window.opfsCeiling = async (baseUrl, key, size, stream = false) => {
+  const presigned = await createHttpBackend({ baseUrl }).createDownloadUrl(key);
+  return ceilingWorker({ url: presigned!.url, size, parallel: 4, stream });
 };
+
+window.opfsWrite = (size) => ceilingWorker({ size, parallel: 1, stream: false });
 
 window.toOpfs = async (baseUrl, key, options) => {
   const root = await navigator.storage.getDirectory();

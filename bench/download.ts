@@ -1,6 +1,7 @@
 // npm run bench:download — objectdrop's ranged download into OPFS (verify off, then on) against one
 // raw fetch read to the end, side by side in one Chromium, 1 GiB from the local object store.
-// Also: the no-library ceiling (fetch + OPFS writes in one worker), renderer memory growth during the OPFS
+// Also: the no-library ceiling (fetch + OPFS writes in one worker), the disk's (1 GiB written into a new file
+// from memory, by a worker into OPFS and by Node beside the profile), renderer memory growth during the OPFS
 // downloads, bytes fetched twice after a drop at 50%, and one round in an incognito context.
 // Then `to: 'file'` (a picked file, staged in OPFS and copied) against fetch + createWritable with no library.
 // Then the same store answering `Cache-Control: no-cache`, not `no-store`, as stores that let caches keep
@@ -10,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -104,6 +105,25 @@ async function upload(baseUrl: string, path: string, checksum: string): Promise<
   if (!put.ok) throw new Error(`PUT: ${put.status} ${await put.text()}`);
 }
 
+/**
+ * MB/s of writing `SIZE` bytes into a new file from one reused buffer (into the page cache, not synced):
+ * what the kernel allows any writer, Chromium or not. On this VM, memory given back to the host (free
+ * page reporting) is slow to touch again, and a new file's page cache is such memory.
+ */
+async function writeNewFile(path: string): Promise<number> {
+  const chunk = Buffer.alloc(MiB, 7);
+  const file = await open(path, 'w');
+  const started = performance.now();
+  try {
+    for (let at = 0; at < SIZE; at += MiB) await file.write(chunk, 0, Math.min(MiB, SIZE - at), at);
+  } finally {
+    await file.close();
+  }
+  const speed = mbps(SIZE, performance.now() - started);
+  await rm(path);
+  return speed;
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'objectdrop-bench-'));
   const faults = createFaultController();
@@ -184,6 +204,15 @@ async function main(): Promise<void> {
     if (first.fileSize !== SIZE) throw new Error(`OPFS file (first download) has ${first.fileSize} bytes`);
 
     const raw: number[] = [];
+    /** New files written from memory, no network: by a worker into OPFS, and by Node beside the profile. */
+    const disk = { opfs: [] as number[], node: [] as number[] };
+    const writeOnly = async () => {
+      const { result } = await watch(() => page.evaluate((n) => window.opfsWrite(n), SIZE));
+      disk.opfs.push(mbps(SIZE, result.ms));
+      await settle();
+      disk.node.push(await writeNewFile(join(work, 'profile', 'node-write.bin')));
+      return `disk alone: OPFS write ${disk.opfs.at(-1)!.toFixed(0)} MB/s, Node write ${disk.node.at(-1)!.toFixed(0)} MB/s`;
+    };
     const ceiling: number[] = [];
     const streamCeiling: number[] = [];
     const { off, on } = speeds;
@@ -215,7 +244,7 @@ async function main(): Promise<void> {
       return `no-library ${stream ? 'createWritable' : 'OPFS'} ${mbps(SIZE, result.ms).toFixed(0)} MB/s ${grew(growth, parts)}`;
     };
     for (let round = 1; round <= ROUNDS; round++) {
-      const parts = [await noLibrary(false)];
+      const parts = [await writeOnly(), await noLibrary(false)];
       for (const variant of VARIANTS.filter((v) => !v.picked)) parts.push(await objectdrop(variant));
       const { result: r, growth: rawGrowth } = await watch(() =>
         page.evaluate(([u, k]) => window.rawFetch(u!, k!), [store.url, KEY]),
@@ -309,6 +338,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `fetch + OPFS write in one worker, no library: ${median(ceiling).toFixed(0)} MB/s = ${(median(ceiling) / rawMedian).toFixed(2)} × raw (the platform's ceiling for this target)`,
+    );
+    const diskMedian = median(disk.opfs);
+    const bound = Math.min(rawMedian, diskMedian);
+    console.log(
+      `a new ${SIZE / MiB} MiB file written from memory, no network: OPFS worker ${diskMedian.toFixed(0)} MB/s, Node ${median(disk.node).toFixed(0)} MB/s; objectdrop verify off = ${(median(off) / bound).toFixed(2)} × the slower of raw and the OPFS write (writes set the pace: here each new page of the file is memory the VM gave back to its host, slow to touch again; how slow depends on how long ago it was freed)`,
     );
     console.log(
       `objectdrop → OPFS, verify on:      ${median(on).toFixed(0)} MB/s  = ${(median(on) / rawMedian).toFixed(2)} × raw (SHA-256)`,

@@ -1,8 +1,9 @@
 // The platform's ceiling for a download into a file, with no library: ranged fetches inside one worker,
 // each body read with a BYOB reader and written at its offset through a sync access handle (OPFS), or with
 // `stream`, through `createWritable()` (the only way into a file the user picked), one write at a time.
+// With no `url`, no network: one reused 1 MiB buffer written at successive offsets, what the disk alone allows.
 interface Job {
-  url: string;
+  url?: string;
   size: number;
   parallel: number;
   name: string;
@@ -48,6 +49,21 @@ self.onmessage = async (event: MessageEvent<Job>) => {
   const file = await root.getFileHandle(name, { create: true });
   const writer = await openWriter(file, stream);
   const started = performance.now();
+  if (url === undefined) await writeFromMemory(writer, size);
+  else await fetchAndWrite(writer, url, size, parallel);
+  await writer.close();
+  const ms = performance.now() - started;
+  await root.removeEntry(name);
+  self.postMessage({ ms });
+};
+
+async function writeFromMemory(writer: Writer, size: number): Promise<void> {
+  const buffer = new Uint8Array(1 << 20);
+  for (let at = 0; at < size; at += buffer.byteLength)
+    await writer.write(buffer.subarray(0, Math.min(buffer.byteLength, size - at)), at);
+}
+
+async function fetchAndWrite(writer: Writer, url: string, size: number, parallel: number): Promise<void> {
   const span = Math.ceil(size / parallel);
   await Promise.all(
     Array.from({ length: parallel }, async (_, i) => {
@@ -65,8 +81,4 @@ self.onmessage = async (event: MessageEvent<Job>) => {
       }
     }),
   );
-  await writer.close();
-  const ms = performance.now() - started;
-  await root.removeEntry(name);
-  self.postMessage({ ms });
-};
+}
