@@ -162,6 +162,13 @@ async function opfsFile(name: string): Promise<FileSystemFileHandle> {
   return root.getFileHandle(name, { create: true });
 }
 
+/** Gives the file some old content, as a file downloaded before holds. */
+async function fillFile(handle: FileSystemFileHandle, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+  const writable = await handle.createWritable();
+  await writable.write(bytes);
+  await writable.close();
+}
+
 describe('download from the local object store', () => {
   it.each([0, 1, DEFAULT_SEGMENT_SIZE - 1, DEFAULT_SEGMENT_SIZE + 1])(
     'returns exactly the %i bytes as a Blob, verified',
@@ -413,6 +420,47 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     expect(error.message).toContain('(2.0 MiB free)');
     expect((await storeDownloads()).ranges).toEqual([]);
     expect(task.getSnapshot()).toMatchObject({ status: 'failed', fetched: 0 });
+    expect((await handle.getFile()).size).toBe(0);
+  });
+
+  it.each([
+    ['longer', 9 * MiB],
+    ['shorter', MiB + 7],
+  ])('overwrites a %s old file in place: the exact bytes, cut or grown to the object', async (_, oldSize) => {
+    const size = 5 * MiB + 3;
+    const key = uniqueKey('in-place.bin');
+    const checksum = await putObject(key, patternBytes(size, 33));
+    const handle = await target(`in-place-${oldSize}.bin`);
+    await fillFile(handle, patternBytes(oldSize, 34));
+    const { task } = start(key, { to: handle, segmentSize: MiB });
+    expect(await task.done).toBeUndefined();
+    const file = await handle.getFile();
+    expect(file.size).toBe(size);
+    expect(await sha256(file)).toBe(checksum);
+  });
+
+  /** A 3 MiB object into a file holding `held` old bytes, the browser's estimate giving 2 MiB free. */
+  async function intoFileHolding(held: number) {
+    const key = uniqueKey('room.bin');
+    const checksum = await putObject(key, patternBytes(3 * MiB, 35));
+    const handle = await target(`room-${held}.bin`);
+    await fillFile(handle, patternBytes(held, 36));
+    vi.spyOn(navigator.storage, 'estimate').mockResolvedValue({ quota: 10 * MiB, usage: 8 * MiB });
+    return { handle, checksum, task: start(key, { to: handle }).task };
+  }
+
+  it("counts the old file's bytes as room: 2 MiB free and 2 MiB held take a 3 MiB object", async () => {
+    const { handle, checksum, task } = await intoFileHolding(2 * MiB);
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+  });
+
+  it('refuses the object when free room and old bytes together fall short, emptying the file', async () => {
+    const { handle, task } = await intoFileHolding(MiB / 2);
+    const error = await failure(task);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', retryable: false });
+    expect(error.message).toContain('(2.5 MiB free)');
+    expect((await storeDownloads()).ranges).toEqual([]);
     expect((await handle.getFile()).size).toBe(0);
   });
 

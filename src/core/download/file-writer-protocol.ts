@@ -30,6 +30,8 @@ export type WriterReply =
       buffer?: ArrayBuffer;
       /** Bytes read (`read`). */
       length?: number;
+      /** The file's size when it was opened through a sync access handle (`open`). */
+      size?: number;
       status?: number;
       headers?: Array<[string, string]>;
       text?: string;

@@ -13,6 +13,7 @@ interface SyncAccessHandle {
   write(buffer: Uint8Array, options: { at: number }): number;
   read(buffer: Uint8Array, options: { at: number }): number;
   truncate(size: number): void;
+  getSize(): number;
   flush(): void;
   close(): void;
 }
@@ -24,6 +25,8 @@ interface Target {
   /** Only a sync access handle can read what it wrote before it is closed. */
   read?(into: Uint8Array, at: number): number;
   truncate(size: number): void | Promise<void>;
+  /** Bytes the file holds now; a sync access handle only. */
+  size?(): number;
   close(): Promise<void>;
   /** Nothing written may look like the complete file. */
   abort(): Promise<void>;
@@ -59,8 +62,10 @@ function file(): Target {
   return target;
 }
 
+// Not emptied when opened: the sink sizes the file to the object before the first GET (`fit`), and the new
+// bytes overwrite the old in place. A file downloaded again keeps its disk blocks and cached pages, and the
+// quota it holds counts for the new version; a failed download still empties it (`abort`).
 function syncTarget(access: SyncAccessHandle): Target {
-  access.truncate(0);
   return {
     write(bytes, at) {
       for (let done = 0; done < bytes.byteLength; )
@@ -68,6 +73,7 @@ function syncTarget(access: SyncAccessHandle): Target {
     },
     read: (into, at) => access.read(into, { at }),
     truncate: (size) => access.truncate(size),
+    size: () => access.getSize(),
     async close() {
       access.flush();
       access.close();
@@ -123,7 +129,8 @@ async function handle(request: WriterRequest): Promise<void> {
   switch (request.op) {
     case 'open': {
       target = await open(request.handle, request.stream === true);
-      reply({ id: request.id, ok: true });
+      const size = target.size?.();
+      reply({ id: request.id, ok: true, ...(size === undefined ? {} : { size }) });
       return;
     }
     case 'write':

@@ -66,7 +66,11 @@ export async function openStagedSink(
   const sink: DownloadSink = {
     ...inner,
     async fit(size) {
-      if ((await roomShortOf(size)) === undefined) return sink;
+      if ((await roomShortOf(size)) === undefined) {
+        // Sized up front, the staging file takes its quota before the first GET.
+        await inner.fit?.(size);
+        return sink;
+      }
       await inner.abort(undefined);
       await remove();
       return unstaged();

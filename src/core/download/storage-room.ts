@@ -1,14 +1,15 @@
 import { ObjectStoreError } from '../errors';
 
 /**
- * The origin's free room by the browser's own estimate when `size` bytes do not fit in it; `undefined`
- * when they fit, or the browser gives no estimate.
+ * The room for `size` bytes by the browser's own estimate when they do not fit in it; `undefined` when they
+ * fit, or the browser gives no estimate. `reusable`: bytes already counted in the usage that the new ones
+ * replace (the old content of the file they are written into).
  */
-export async function roomShortOf(size: number): Promise<number | undefined> {
+export async function roomShortOf(size: number, reusable = 0): Promise<number | undefined> {
   try {
     const { quota, usage } = await navigator.storage.estimate();
     if (quota === undefined || usage === undefined) return undefined;
-    const room = Math.max(0, quota - usage);
+    const room = Math.max(0, quota - usage) + reusable;
     return size > room ? room : undefined;
   } catch {
     return undefined;

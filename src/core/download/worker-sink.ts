@@ -94,8 +94,10 @@ export async function openWorkerSink(
   };
   // A sync access handle reads back what it wrote; a writable stream's swap file cannot be read before close.
   const readable = options.stream !== true;
+  /** What the origin-private file holds: the quota it takes is room for the object that replaces it. */
+  let held = 0;
   try {
-    await call({ op: 'open', handle, stream: !readable });
+    held = (await call({ op: 'open', handle, stream: !readable })).size ?? 0;
   } catch {
     stop();
     return undefined;
@@ -169,11 +171,15 @@ export async function openWorkerSink(
     positional: true,
     ...(readable
       ? {
-          // An origin-private file counts against the origin's quota (opened, it was emptied: its old size
-          // is free again); a picked file, written through its swap file, does not.
+          // An origin-private file counts against the origin's quota, its old bytes included; a picked file,
+          // written through its swap file, does not. Sized now, the file takes its quota before the first GET.
           async fit(size: number) {
-            const room = await roomShortOf(size);
+            const room = await roomShortOf(size, held);
             if (room !== undefined) throw doesNotFit(size, room);
+            await call({ op: 'truncate', size }).catch((cause) => {
+              throw writeFailed(cause);
+            });
+            held = size;
             return sink;
           },
         }
@@ -218,6 +224,7 @@ export async function openWorkerSink(
       await call({ op: 'truncate', size: 0 }).catch((cause) => {
         throw writeFailed(cause);
       });
+      held = 0;
     },
     async close() {
       try {
