@@ -7,7 +7,8 @@ import { createFetchTransport } from '../src/core/transport/fetch-transport';
 declare global {
   interface Window {
     benchReady: boolean;
-    rawFetch(baseUrl: string, key: string): Promise<{ ms: number; bytes: number }>;
+    /** `byob`: read into one reused 1 MiB buffer, not the default reader's fresh chunks. */
+    rawFetch(baseUrl: string, key: string, byob?: boolean): Promise<{ ms: number; bytes: number }>;
     toOpfs(
       baseUrl: string,
       key: string,
@@ -18,9 +19,18 @@ declare global {
         segmentSize?: number;
         /** `to: 'file'`, the save picker answered with this OPFS file: the path a file the user picks takes. */
         picked?: boolean;
+        /** Into this OPFS file, kept afterwards (downloaded again, it is overwritten in place); else a new one. */
+        file?: string;
       },
     ): Promise<{ ms: number; loaded: number; fetched: number; fileSize: number }>;
-    opfsCeiling(baseUrl: string, key: string, size: number, stream?: boolean): Promise<{ ms: number }>;
+    opfsCeiling(
+      baseUrl: string,
+      key: string,
+      size: number,
+      stream?: boolean,
+      /** Into this OPFS file, kept afterwards and written in place; else a new one, removed. */
+      file?: string,
+    ): Promise<{ ms: number }>;
     /** `size` bytes written into a new OPFS file from memory, no network: the disk's part of the ceiling. */
     opfsWrite(size: number): Promise<{ ms: number }>;
     /** Provided by the Node side: arms a one-off connection drop at the store. */
@@ -28,45 +38,66 @@ declare global {
   }
 }
 
-window.rawFetch = async (baseUrl, key) => {
+window.rawFetch = async (baseUrl, key, byob = false) => {
   const backend = createHttpBackend({ baseUrl });
   const presigned = await backend.createDownloadUrl(key);
   const started = performance.now();
   const response = await fetch(presigned!.url);
-  const reader = response.body!.getReader();
   let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
+  if (byob) {
+    const reader = response.body!.getReader({ mode: 'byob' });
+    let buffer = new ArrayBuffer(1 << 20);
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (done || !value) break;
+      bytes += value.byteLength;
+      buffer = value.buffer;
+    }
+  } else {
+    const reader = response.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+    }
   }
   return { ms: performance.now() - started, bytes };
 };
 
 /** Runs one job of the no-library worker in a worker of its own. */
-async function ceilingWorker(job: { url?: string; size: number; parallel: number; stream: boolean }) {
+async function ceilingWorker(job: {
+  url?: string;
+  size: number;
+  parallel: number;
+  stream: boolean;
+  file?: string;
+}) {
   const worker = new Worker(new URL('./opfs-ceiling.worker.ts', import.meta.url), { type: 'module' });
   try {
     return await new Promise<{ ms: number }>((resolve, reject) => {
       worker.onmessage = (event) => resolve(event.data);
       worker.onerror = (event) => reject(new Error(event.message));
-      worker.postMessage({ ...job, name: `ceiling-${Date.now()}.bin` });
+      worker.postMessage({
+        ...job,
+        name: job.file ?? `ceiling-${Date.now()}.bin`,
+        keep: job.file !== undefined,
+      });
     });
   } finally {
     worker.terminate();
   }
 }
 
-window.opfsCeiling = async (baseUrl, key, size, stream = false) => {
+window.opfsCeiling = async (baseUrl, key, size, stream = false, file) => {
   const presigned = await createHttpBackend({ baseUrl }).createDownloadUrl(key);
-  return ceilingWorker({ url: presigned!.url, size, parallel: 4, stream });
+  return ceilingWorker({ url: presigned!.url, size, parallel: 4, stream, ...(file ? { file } : {}) });
 };
 
 window.opfsWrite = (size) => ceilingWorker({ size, parallel: 1, stream: false });
 
 window.toOpfs = async (baseUrl, key, options) => {
   const root = await navigator.storage.getDirectory();
-  const name = `bench-${Date.now()}.bin`;
+  const name = options.file ?? `bench-${Date.now()}.bin`;
   const handle = await root.getFileHandle(name, { create: true });
   // Headless Chromium cannot answer a real save picker; a picked file is never in OPFS, so the library takes
   // the same path whichever file the picker returns.
@@ -106,7 +137,7 @@ window.toOpfs = async (baseUrl, key, options) => {
   const ms = performance.now() - started;
   const { loaded, fetched } = task.getSnapshot();
   const fileSize = (await handle.getFile()).size;
-  await root.removeEntry(name);
+  if (!options.file) await root.removeEntry(name);
   return { ms, loaded, fetched, fileSize };
 };
 

@@ -3,10 +3,12 @@
 // Also: the no-library ceiling (fetch + OPFS writes in one worker), the disk's (1 GiB written into a new file
 // from memory, by a worker into OPFS and by Node beside the profile), renderer memory growth during the OPFS
 // downloads, bytes fetched twice after a drop at 50%, and one round in an incognito context.
+// Then the same OPFS file downloaded again, as an app refreshing its copy does: written in place, into pages
+// the machine already holds (against the no-library worker writing its own file in place, and raw fetches).
 // Then `to: 'file'` (a picked file, staged in OPFS and copied) against fetch + createWritable with no library.
 // Then the same store answering `Cache-Control: no-cache`, not `no-store`, as stores that let caches keep
 // objects do: Chromium then reads bodies ahead of the reader into the page's memory.
-// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_FILE_ROUNDS (default 2),
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_AGAIN_ROUNDS (default 3), BENCH_FILE_ROUNDS (default 2),
 // BENCH_CACHEABLE_ROUNDS (default 2), BENCH_BUILD=1 (the page built for production, not Vite's dev server).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,6 +30,8 @@ const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FILE_ROUNDS = Number(process.env.BENCH_FILE_ROUNDS ?? 2);
+/** Rounds of downloading into the same OPFS file again (overwritten in place). */
+const AGAIN_ROUNDS = Number(process.env.BENCH_AGAIN_ROUNDS ?? 3);
 /** Rounds against the store answering `Cache-Control: no-cache` (`cacheableDownloads`), not `no-store`. */
 const CACHEABLE_ROUNDS = Number(process.env.BENCH_CACHEABLE_ROUNDS ?? 2);
 /** The page as a production build, not through Vite's dev server. */
@@ -256,6 +260,72 @@ async function main(): Promise<void> {
         `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s +${mib(rawGrowth)} · ${parts.join(' · ')}`,
       );
     }
+    // The same files again and again: their pages stay in memory between runs, so the writes take no new
+    // memory (on this VM, new memory is what slows a new file's writes). Filled once first, not measured.
+    const again = { off: [] as number[], on: [] as number[], ceiling: [] as number[], raw: [] as number[] };
+    const againGrowth = { off: [] as number[], on: [] as number[], ceiling: [] as number[] };
+    const AGAIN_FILE = 'bench-again.bin';
+    const AGAIN_CEILING_FILE = 'bench-again-ceiling.bin';
+    const intoAgain = (verify: boolean) =>
+      watch(() =>
+        page.evaluate(
+          ([u, k, v, f]) => window.toOpfs(u!, k!, { verify: v === 'on', file: f! }),
+          [store.url, KEY, verify ? 'on' : 'off', AGAIN_FILE],
+        ),
+      );
+    const ceilingAgain = () =>
+      watch(() =>
+        page.evaluate(
+          ([u, k, n, f]) => window.opfsCeiling(u as string, k as string, n as number, false, f as string),
+          [store.url, KEY, SIZE, AGAIN_CEILING_FILE] as const,
+        ),
+      );
+    if (AGAIN_ROUNDS > 0) {
+      await intoAgain(false);
+      await ceilingAgain();
+    }
+    for (let round = 1; round <= AGAIN_ROUNDS; round++) {
+      const parts: string[] = [];
+      for (const verify of [false, true]) {
+        const { result, growth, parts: kinds } = await intoAgain(verify);
+        if (result.fileSize !== SIZE) throw new Error(`again: the file has ${result.fileSize} bytes`);
+        const name = verify ? 'on' : 'off';
+        again[name].push(mbps(SIZE, result.ms));
+        againGrowth[name].push(growth);
+        parts.push(`OPFS verify ${name} ${mbps(SIZE, result.ms).toFixed(0)} MB/s ${grew(growth, kinds)}`);
+      }
+      const { result: c, growth: cGrowth, parts: cKinds } = await ceilingAgain();
+      again.ceiling.push(mbps(SIZE, c.ms));
+      againGrowth.ceiling.push(cGrowth);
+      parts.push(`no-library OPFS ${mbps(SIZE, c.ms).toFixed(0)} MB/s ${grew(cGrowth, cKinds)}`);
+      // Both ways of reading a body: the default reader's fresh chunks take new memory, a BYOB reader none.
+      const raws: number[] = [];
+      for (const byob of [false, true]) {
+        const { result: r } = await watch(() =>
+          page.evaluate(([u, k, b]) => window.rawFetch(u as string, k as string, b as boolean), [
+            store.url,
+            KEY,
+            byob,
+          ] as const),
+        );
+        if (r.bytes !== SIZE) throw new Error(`raw fetch read ${r.bytes} bytes`);
+        raws.push(mbps(SIZE, r.ms));
+      }
+      // Against the faster of the two: the stricter ratio.
+      again.raw.push(Math.max(...raws));
+      console.log(
+        `same file again, round ${round}: raw ${raws[0]!.toFixed(0)} MB/s, raw BYOB ${raws[1]!.toFixed(0)} MB/s · ${parts.join(' · ')}`,
+      );
+    }
+    if (AGAIN_ROUNDS > 0)
+      await page.evaluate(
+        async (names) => {
+          const root = await navigator.storage.getDirectory();
+          for (const name of names) await root.removeEntry(name);
+        },
+        [AGAIN_FILE, AGAIN_CEILING_FILE],
+      );
+
     // `to: 'file'` apart: each of its runs writes the object twice (staging, then the copy), and the disk's
     // write-back would slow the OPFS rounds.
     for (let round = 1; round <= FILE_ROUNDS; round++) {
@@ -354,6 +424,15 @@ async function main(): Promise<void> {
     const all = ran.map(({ name }) => growths[name]);
     const worstMedian = Math.max(...all.map(median));
     const worstRound = Math.max(...all.flat());
+    if (AGAIN_ROUNDS > 0) {
+      const againRaw = median(again.raw);
+      console.log(
+        `the same OPFS file downloaded again (written in place, no new memory), ${AGAIN_ROUNDS} rounds: raw ${againRaw.toFixed(0)} MB/s (the faster reader of each round); objectdrop verify off ${median(again.off).toFixed(0)} MB/s = ${(median(again.off) / againRaw).toFixed(2)} × raw (target ≥ 0.80), verify on ${median(again.on).toFixed(0)} MB/s = ${(median(again.on) / againRaw).toFixed(2)} ×; no-library ${median(again.ceiling).toFixed(0)} MB/s = ${(median(again.ceiling) / againRaw).toFixed(2)} ×`,
+      );
+      console.log(
+        `  renderer growth: verify off ${spread(againGrowth.off)}, verify on ${spread(againGrowth.on)}, no-library ${spread(againGrowth.ceiling)}`,
+      );
+    }
     if (FILE_ROUNDS > 0) {
       console.log(
         `objectdrop → a picked file (to: 'file': staged in OPFS, then copied), ${FILE_ROUNDS} rounds: verify off ${median(speeds.fileOff).toFixed(0)} MB/s, verify on ${median(speeds.fileOn).toFixed(0)} MB/s = ${(median(speeds.fileOff) / median(streamCeiling)).toFixed(2)} and ${(median(speeds.fileOn) / median(streamCeiling)).toFixed(2)} × the no-library writable stream`,

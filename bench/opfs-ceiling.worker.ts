@@ -8,6 +8,8 @@ interface Job {
   parallel: number;
   name: string;
   stream?: boolean;
+  /** The file stays (written again in place next time), not removed. */
+  keep?: boolean;
 }
 
 interface Writer {
@@ -44,7 +46,7 @@ async function openWriter(file: FileSystemFileHandle, stream: boolean): Promise<
 }
 
 self.onmessage = async (event: MessageEvent<Job>) => {
-  const { url, size, parallel, name, stream = false } = event.data;
+  const { url, size, parallel, name, stream = false, keep = false } = event.data;
   const root = await navigator.storage.getDirectory();
   const file = await root.getFileHandle(name, { create: true });
   const writer = await openWriter(file, stream);
@@ -53,7 +55,7 @@ self.onmessage = async (event: MessageEvent<Job>) => {
   else await fetchAndWrite(writer, url, size, parallel);
   await writer.close();
   const ms = performance.now() - started;
-  await root.removeEntry(name);
+  if (!keep) await root.removeEntry(name);
   self.postMessage({ ms });
 };
 
