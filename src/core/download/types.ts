@@ -26,7 +26,8 @@ export interface DownloadOptions {
    * (Firefox, Safari), falls back to collecting a Blob and clicking a download link at the end (the whole
    * object is held in memory, the browser shows the download only once complete, and a failed verification
    * means no file at all).
-   * A `FileSystemFileHandle` is written in place when it is origin-private, else as `'file'` writes.
+   * A `FileSystemFileHandle` is written in place when it is origin-private (sized to the object before the first
+   * GET, its old bytes overwritten, emptied if the download fails), else as `'file'` writes.
    * A `WritableStream` receives the bytes strictly in order.
    */
   to?: DownloadTarget;
