@@ -344,8 +344,9 @@ class DownloadTaskImpl implements DownloadTask {
     const size = this.meta!.size;
     await this.feed?.consumedTo(size, signal);
     if (this.sinkFetches && this.digest) {
-      // The read-back running now stops once it has caught up; one more pass takes what it left.
-      await this.readingBack;
+      // Read back once every byte is written, not while the lanes write: the writer worker served the reads
+      // between its writes, fell further behind the network, and Chromium held the unread body bytes.
+      this.dispatch({ type: 'status', status: 'verifying' });
       await this.readBack();
     }
     await Promise.all(this.hashing.splice(0));
@@ -759,16 +760,12 @@ class DownloadTaskImpl implements DownloadTask {
         segment.received += written;
         this.loaded += written;
         this.reportProgress();
-        if (this.digest) this.readBack().catch(() => {});
       },
       signal,
     );
   }
 
-  /**
-   * Feeds the digest what is written with no gap from byte 0, read back from the sink a buffer at a time.
-   * One reader at a time; it stops when it has caught up, and each write starts it again.
-   */
+  /** Feeds the digest what is written with no gap from byte 0, read back from the sink a buffer at a time. */
   private readBack(): Promise<void> {
     if (this.readingBack) return this.readingBack;
     if (this.hashedTo >= this.contiguousReceived()) return Promise.resolve();
