@@ -8,8 +8,9 @@
 // Then `to: 'file'` (a picked file, staged in OPFS and copied) against fetch + createWritable with no library.
 // Then the same store answering `Cache-Control: no-cache`, not `no-store`, as stores that let caches keep
 // objects do: Chromium then reads bodies ahead of the reader into the page's memory.
-// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_AGAIN_ROUNDS (default 3), BENCH_FILE_ROUNDS (default 2),
-// BENCH_CACHEABLE_ROUNDS (default 2), BENCH_BUILD=1 (the page built for production, not Vite's dev server).
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_AGAIN_ROUNDS (default 3),
+// BENCH_FILE_ROUNDS (default 2), BENCH_CACHEABLE_ROUNDS (default 2), BENCH_BUILD=1 (the page built for
+// production, not Vite's dev server).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -211,7 +212,8 @@ async function main(): Promise<void> {
     /** New files written from memory, no network: by a worker into OPFS, and by Node beside the profile. */
     const disk = { opfs: [] as number[], node: [] as number[] };
     const writeOnly = async () => {
-      const { result } = await watch(() => page.evaluate((n) => window.opfsWrite(n), SIZE));
+      await settle();
+      const result = await page.evaluate((n) => window.opfsWrite(n), SIZE);
       disk.opfs.push(mbps(SIZE, result.ms));
       await settle();
       disk.node.push(await writeNewFile(join(work, 'profile', 'node-write.bin')));
@@ -269,8 +271,9 @@ async function main(): Promise<void> {
     const intoAgain = (verify: boolean) =>
       watch(() =>
         page.evaluate(
-          ([u, k, v, f]) => window.toOpfs(u!, k!, { verify: v === 'on', file: f! }),
-          [store.url, KEY, verify ? 'on' : 'off', AGAIN_FILE],
+          ([u, k, v, f]) =>
+            window.toOpfs(u as string, k as string, { verify: v as boolean, file: f as string }),
+          [store.url, KEY, verify, AGAIN_FILE] as const,
         ),
       );
     const ceilingAgain = () =>

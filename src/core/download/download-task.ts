@@ -88,7 +88,8 @@ function reduce(state: DownloadSnapshot, action: Action): DownloadSnapshot {
   switch (action.type) {
     case 'status':
       // A paused task stays paused until `resume()`, whatever the unwinding run reports.
-      if (state.status === 'paused') return state;
+      // Unchanged, nobody is told again (the check says `verifying` before its read-back and before its digest).
+      if (state.status === 'paused' || state.status === action.status) return state;
       return { ...state, status: action.status };
     case 'metadata':
       return { ...state, total: action.total };
@@ -194,7 +195,6 @@ class DownloadTaskImpl implements DownloadTask {
   private digest: ((chunk: Uint8Array) => Promise<void>) | undefined;
   /** With `sinkFetches`: bytes read back from the sink into the digest so far. */
   private hashedTo = 0;
-  private readingBack: Promise<void> | undefined;
   /**
    * With `sinkFetches`, into a file that cannot be read before it is closed (a writable stream): these types
    * are checked over the closed file instead of as the bytes arrive.
@@ -476,7 +476,6 @@ class DownloadTaskImpl implements DownloadTask {
 
   /** The object was replaced: start over from its metadata, dropping everything of the old version. */
   private async forgetVersion(): Promise<void> {
-    await this.readingBack?.catch(() => {});
     for (const { session } of this.verifiers) session.abort();
     this.verifiers = [];
     this.checkAfterClose = [];
@@ -765,42 +764,37 @@ class DownloadTaskImpl implements DownloadTask {
     );
   }
 
-  /** Feeds the digest what is written with no gap from byte 0, read back from the sink a buffer at a time. */
-  private readBack(): Promise<void> {
-    if (this.readingBack) return this.readingBack;
-    if (this.hashedTo >= this.contiguousReceived()) return Promise.resolve();
-    const reading = (async () => {
-      // A few reads ahead: the writer worker answers between its writes, and the digest should not wait on it.
-      const ahead: Array<{ length: number; read: Promise<Uint8Array<ArrayBuffer>> }> = [];
-      let requestedTo = this.hashedTo;
-      for (;;) {
-        const ready = this.contiguousReceived();
-        while (ahead.length < READ_AHEAD && requestedTo < ready) {
-          const length = Math.min(WRITE_SIZE, ready - requestedTo);
-          // A whole buffer moves to the digest's worker and back; a part of one would be copied.
-          const into = new Uint8Array(
-            length === WRITE_SIZE ? this.takeBuffer(WRITE_SIZE) : new ArrayBuffer(length),
-          );
-          const read = this.sink!.read!(requestedTo, into);
-          read.catch(() => {});
-          ahead.push({ length, read });
-          requestedTo += length;
-        }
-        const next = ahead.shift();
-        if (!next) return;
-        const chunk = await next.read;
-        if (chunk.byteLength !== next.length)
-          throw new ObjectStoreError('INVALID_INPUT', 'The file holds fewer bytes than were written to it.', {
-            retryable: false,
-          });
-        this.hashedTo += next.length;
-        await this.digest!(chunk);
+  /**
+   * Feeds the digest the written file from `hashedTo` on, read back from the sink a buffer at a time. Called
+   * once every byte is written, by the run that wrote them (a resumed run starts after a paused one ends).
+   */
+  private async readBack(): Promise<void> {
+    const size = this.meta!.size;
+    // A few reads ahead, so the digest does not wait for each answer of the worker.
+    const ahead: Array<{ length: number; read: Promise<Uint8Array<ArrayBuffer>> }> = [];
+    let requestedTo = this.hashedTo;
+    for (;;) {
+      while (ahead.length < READ_AHEAD && requestedTo < size) {
+        const length = Math.min(WRITE_SIZE, size - requestedTo);
+        // A whole buffer moves to the digest's worker and back; a part of one would be copied.
+        const into = new Uint8Array(
+          length === WRITE_SIZE ? this.takeBuffer(WRITE_SIZE) : new ArrayBuffer(length),
+        );
+        const read = this.sink!.read!(requestedTo, into);
+        read.catch(() => {});
+        ahead.push({ length, read });
+        requestedTo += length;
       }
-    })().finally(() => {
-      if (this.readingBack === reading) this.readingBack = undefined;
-    });
-    this.readingBack = reading;
-    return reading;
+      const next = ahead.shift();
+      if (!next) return;
+      const chunk = await next.read;
+      if (chunk.byteLength !== next.length)
+        throw new ObjectStoreError('INVALID_INPUT', 'The file holds fewer bytes than were written to it.', {
+          retryable: false,
+        });
+      this.hashedTo += next.length;
+      await this.digest!(chunk);
+    }
   }
 
   /** A buffer for the next write: a recycled one (always WRITE_SIZE), else one no larger than what is left to read. */

@@ -1,6 +1,6 @@
+import { isObjectStoreError } from '../errors';
 import { emptyFile } from './empty-file';
 import type { DownloadSink } from './sinks';
-import { roomShortOf } from './storage-room';
 import { openWorkerSink } from './worker-sink';
 import { writeFailed } from './write-failed';
 
@@ -66,10 +66,13 @@ export async function openStagedSink(
   const sink: DownloadSink = {
     ...inner,
     async fit(size) {
-      if ((await roomShortOf(size)) === undefined) {
-        // Sized up front, the staging file takes its quota before the first GET.
+      // The staging file is an origin-private file like any other: its own `fit` sizes it and takes the quota,
+      // or says the object does not fit (INVALID_INPUT), and then the target is written directly.
+      try {
         await inner.fit?.(size);
         return sink;
+      } catch (cause) {
+        if (!isObjectStoreError(cause) || cause.code !== 'INVALID_INPUT') throw cause;
       }
       await inner.abort(undefined);
       await remove();
