@@ -8,9 +8,11 @@
 // Then `to: 'file'` (a picked file, staged in OPFS and copied) against fetch + createWritable with no library.
 // Then the same store answering `Cache-Control: no-cache`, not `no-store`, as stores that let caches keep
 // objects do: Chromium then reads bodies ahead of the reader into the page's memory.
+// Then each connection paced by the store, as a link where one connection is slower than the disk: the GETs
+// objectdrop opens as its writer idles, against one raw fetch and against one GET.
 // Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), BENCH_AGAIN_ROUNDS (default 3),
-// BENCH_FILE_ROUNDS (default 2), BENCH_CACHEABLE_ROUNDS (default 2), BENCH_BUILD=1 (the page built for
-// production, not Vite's dev server).
+// BENCH_FILE_ROUNDS (default 2), BENCH_CACHEABLE_ROUNDS (default 2), BENCH_PACED_ROUNDS (default 1),
+// BENCH_PACE_MIB (default 64), BENCH_BUILD=1 (the page built for production, not Vite's dev server).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -35,6 +37,9 @@ const FILE_ROUNDS = Number(process.env.BENCH_FILE_ROUNDS ?? 2);
 const AGAIN_ROUNDS = Number(process.env.BENCH_AGAIN_ROUNDS ?? 3);
 /** Rounds against the store answering `Cache-Control: no-cache` (`cacheableDownloads`), not `no-store`. */
 const CACHEABLE_ROUNDS = Number(process.env.BENCH_CACHEABLE_ROUNDS ?? 2);
+/** Rounds against the store pacing each connection (`downloadBytesPerSecond`), at BENCH_PACE_MIB MiB/s. */
+const PACED_ROUNDS = Number(process.env.BENCH_PACED_ROUNDS ?? 1);
+const PACE = Number(process.env.BENCH_PACE_MIB ?? 64) * MiB;
 /** The page as a production build, not through Vite's dev server. */
 const BUILT_PAGE = process.env.BENCH_BUILD === '1';
 const SEGMENT = 8 * MiB;
@@ -180,6 +185,7 @@ async function main(): Promise<void> {
     });
     const growths = {
       ...lists(),
+      fixed: [] as number[],
       raw: [] as number[],
       ceiling: [] as number[],
       streamCeiling: [] as number[],
@@ -238,6 +244,18 @@ async function main(): Promise<void> {
       growths[variant.name].push(growth);
       return `${LABELS[variant.name]} ${speeds[variant.name].at(-1)!.toFixed(0)} MB/s ${grew(growth, parts)}`;
     };
+    // Four GETs at once from the start (a `parallel` the caller sets), as every OPFS download ran before the
+    // ramp: what opening them one at a time saves.
+    const fixed: number[] = [];
+    const fixedLanes = async () => {
+      const { result, growth, parts } = await watch(() =>
+        page.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: false, parallel: 4 }), [store.url, KEY]),
+      );
+      if (result.fileSize !== SIZE) throw new Error(`parallel 4: the file has ${result.fileSize} bytes`);
+      fixed.push(mbps(SIZE, result.ms));
+      growths.fixed.push(growth);
+      return `OPFS verify off, parallel: 4 ${fixed.at(-1)!.toFixed(0)} MB/s ${grew(growth, parts)}`;
+    };
     const noLibrary = async (stream: boolean) => {
       const { result, growth, parts } = await watch(() =>
         page.evaluate(
@@ -252,6 +270,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const parts = [await writeOnly(), await noLibrary(false)];
       for (const variant of VARIANTS.filter((v) => !v.picked)) parts.push(await objectdrop(variant));
+      parts.push(await fixedLanes());
       const { result: r, growth: rawGrowth } = await watch(() =>
         page.evaluate(([u, k]) => window.rawFetch(u!, k!), [store.url, KEY]),
       );
@@ -380,11 +399,35 @@ async function main(): Promise<void> {
     }
     faults.reset();
 
-    // One lane, one round: the speed it gives up against four (docs/download.md).
-    const { result: single, growth: singleGrowth } = await watch(() =>
-      page.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: false, parallel: 1 }), [store.url, KEY]),
-    );
-    if (single.fileSize !== SIZE) throw new Error(`OPFS file (parallel 1) has ${single.fileSize} bytes`);
+    // Each connection paced by the store: more GETs fetch more, and the writer idles while one runs.
+    const paced = { raw: [] as number[], ramp: [] as number[], one: [] as number[] };
+    const pacedGrowth: number[] = [];
+    faults.set({ downloadBytesPerSecond: PACE });
+    for (let round = 1; round <= PACED_ROUNDS; round++) {
+      const { result: r } = await watch(() =>
+        page.evaluate(([u, k]) => window.rawFetch(u!, k!), [store.url, KEY]),
+      );
+      paced.raw.push(mbps(SIZE, r.ms));
+      const speeds: string[] = [];
+      for (const parallel of [undefined, 1]) {
+        const { result, growth } = await watch(() =>
+          page.evaluate(
+            ([u, k, p]) => window.toOpfs(u as string, k as string, { verify: false, parallel: p as number }),
+            [store.url, KEY, parallel ?? 0] as const,
+          ),
+        );
+        if (result.fileSize !== SIZE) throw new Error(`paced: the file has ${result.fileSize} bytes`);
+        (parallel ? paced.one : paced.ramp).push(mbps(SIZE, result.ms));
+        if (!parallel) pacedGrowth.push(growth);
+        speeds.push(
+          `${parallel ? 'parallel: 1' : 'objectdrop'} ${mbps(SIZE, result.ms).toFixed(0)} MB/s +${mib(growth)}`,
+        );
+      }
+      console.log(
+        `each connection paced at ${PACE / MiB} MiB/s, round ${round}: raw ${paced.raw.at(-1)!.toFixed(0)} MB/s · ${speeds.join(' · ')}`,
+      );
+    }
+    faults.reset();
 
     const drop = await page.evaluate(
       // In 8 MiB segments: with one range per lane (the OPFS default) every GET is already out at 50 %,
@@ -451,6 +494,9 @@ async function main(): Promise<void> {
       `  target < 64 MiB: by the medians ${verdict(worstMedian)}, in every run ${verdict(worstRound)}`,
     );
     console.log(
+      `  OPFS verify off with parallel: 4 set (four GETs at once from the start, as before the ramp): ${median(fixed).toFixed(0)} MB/s, ${spread(growths.fixed)}`,
+    );
+    console.log(
       `  for comparison: no-library OPFS ${spread(growths.ceiling)}${FILE_ROUNDS > 0 ? `, createWritable ${spread(growths.streamCeiling)}` : ''} · raw fetch ${spread(growths.raw)} (its default reader's 64 KiB chunks, collected late)`,
     );
     console.log(
@@ -460,9 +506,10 @@ async function main(): Promise<void> {
       console.log(
         `store answering Cache-Control: no-cache (Chromium reads ahead), ${CACHEABLE_ROUNDS} rounds: OPFS verify off ${median(cacheable.off).toFixed(0)} MB/s = ${(median(cacheable.off) / rawMedian).toFixed(2)} × raw, ${spread(cacheableGrowth.off)}; verify on ${median(cacheable.on).toFixed(0)} MB/s, ${spread(cacheableGrowth.on)}; no-library OPFS ${median(cacheable.ceiling).toFixed(0)} MB/s, ${spread(cacheableGrowth.ceiling)}`,
       );
-    console.log(
-      `one round with parallel: 1, verify off: ${mbps(SIZE, single.ms).toFixed(0)} MB/s, renderer +${mib(singleGrowth)}`,
-    );
+    if (PACED_ROUNDS > 0)
+      console.log(
+        `each connection paced at ${PACE / MiB} MiB/s by the store, ${PACED_ROUNDS} rounds: raw fetch ${median(paced.raw).toFixed(0)} MB/s; objectdrop → OPFS, verify off (a GET more whenever the writer waits) ${median(paced.ramp).toFixed(0)} MB/s = ${(median(paced.ramp) / median(paced.raw)).toFixed(2)} × raw, ${spread(pacedGrowth)}; one GET (parallel: 1) ${median(paced.one).toFixed(0)} MB/s`,
+      );
     console.log(
       `drop at 50% (8 MiB segments; the store ${dropHappened ? 'cut one GET' : 'cut NO GET: not measured'}): fetched ${drop.fetched} for ${SIZE} bytes → ${refetched} bytes re-fetched (target < ${SEGMENT}, one segment), verified OK`,
     );

@@ -10,6 +10,11 @@ export interface FaultSettings {
   dropUploadAfterBytes?: number;
   /** Send exactly this many bytes of a GET body, then close: the client sees a short body. */
   dropDownloadAfterBytes?: number;
+  /**
+   * Send each GET body at most this many bytes per second, every connection on its own: a link where one
+   * connection is slower than the client can write, and more connections fetch more.
+   */
+  downloadBytesPerSecond?: number;
   /** How many requests the drops hit before switching off. Default: unlimited. */
   dropCount?: number;
   /** Fraction (0..1) of API and data requests answered 503. */

@@ -35,6 +35,7 @@ describe('objectdrop CLI', () => {
       '--latency-ms',
       '--drop-upload-after-bytes',
       '--drop-download-after-bytes',
+      '--download-bytes-per-second',
       '--drop-count',
       '--error-rate',
       '--rate-limit-rate',

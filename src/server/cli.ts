@@ -29,6 +29,7 @@ Fault injection (all off by default):
   --latency-ms <ms>                delay every API and data request
   --drop-upload-after-bytes <n>    cut PUT connections after n bytes received
   --drop-download-after-bytes <n>  cut GET connections after n bytes sent
+  --download-bytes-per-second <n>  send each GET body at most n bytes per second (per connection)
   --drop-count <n>                 requests the drops hit before switching off (default unlimited)
   --error-rate <0..1>              fraction of requests answered 503
   --rate-limit-rate <0..1>         fraction of requests answered 429 TOO_MANY_REQUESTS
@@ -45,6 +46,7 @@ const FAULT_FLAGS = {
   'latency-ms': 'latencyMs',
   'drop-upload-after-bytes': 'dropUploadAfterBytes',
   'drop-download-after-bytes': 'dropDownloadAfterBytes',
+  'download-bytes-per-second': 'downloadBytesPerSecond',
   'drop-count': 'dropCount',
   'error-rate': 'errorRate',
   'rate-limit-rate': 'rateLimitRate',

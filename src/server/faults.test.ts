@@ -116,6 +116,20 @@ describe('injected faults', () => {
     expect(received).toBe(70_000);
   });
 
+  it('downloadBytesPerSecond paces each GET body on its own connection, bytes intact', async () => {
+    const s = await start();
+    expect((await s.upload({ key: 'k' }, data)).status).toBe(200);
+    const url = await s.downloadUrl('k');
+    await setFaults(s, { downloadBytesPerSecond: 1024 * 1024 });
+    const started = performance.now();
+    // Two at once: a quarter of a second each at 1 MiB/s, whether or not the other runs.
+    const bodies = await Promise.all([fetch(url), fetch(url)].map(async (r) => (await r).arrayBuffer()));
+    const elapsed = performance.now() - started;
+    for (const body of bodies) expect(sha256(new Uint8Array(body))).toBe(sha256(data));
+    // A lower bound only (the pace's own arithmetic): the machine may be slower, never faster.
+    expect(elapsed).toBeGreaterThanOrEqual(240);
+  });
+
   it('/_admin/downloads counts object GETs still open and lists their ranges until reset', async () => {
     const s = await start();
     const big = randomBytes(16 * 1024 * 1024);
@@ -126,11 +140,13 @@ describe('injected faults', () => {
     const ranged = await fetch(url, { headers: { range: 'bytes=10-19' } });
     expect(await ranged.arrayBuffer()).toHaveProperty('byteLength', 10);
     // The whole body is far bigger than the socket buffers: its response stays open until read or canceled.
-    await vi.waitFor(async () => expect(await downloads()).toEqual({ open: 1, ranges: ['', 'bytes=10-19'] }));
+    await vi.waitFor(async () =>
+      expect(await downloads()).toEqual({ open: 1, mostOpen: 2, ranges: ['', 'bytes=10-19'] }),
+    );
     await whole.body!.cancel();
     await vi.waitFor(async () => expect((await downloads()).open).toBe(0));
     await fetch(`${s.url}/_admin/reset`, { method: 'POST' });
-    expect(await downloads()).toEqual({ open: 0, ranges: [] });
+    expect(await downloads()).toEqual({ open: 0, mostOpen: 0, ranges: [] });
   });
 
   it('ignoreRange answers a ranged GET with the whole object', async () => {

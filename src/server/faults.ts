@@ -5,6 +5,7 @@ const NUMERIC = [
   'latencyMs',
   'dropUploadAfterBytes',
   'dropDownloadAfterBytes',
+  'downloadBytesPerSecond',
   'dropCount',
   'retryAfterSeconds',
   'urlTtlSeconds',

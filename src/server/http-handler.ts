@@ -180,7 +180,8 @@ function asRecord(body: unknown): Record<string, unknown> {
  *   one `Range` (`a-b`, `a-`, `-n`) → 206, unsatisfiable → 416, `If-Range`, `If-Match` (412),
  *   `If-None-Match` (304). A header with several ranges gets 200 and the whole body.
  * - With `admin: true`, `GET|POST /_admin/faults`, `POST /_admin/reset` and `GET /_admin/downloads`
- *   (object GETs still open, and the `Range` of each one since the last reset), never faulted.
+ *   (object GETs still open, the most open at once and the `Range` of each one since the last reset), never
+ *   faulted.
  * CORS answers preflights for the configured origins and exposes `ETag`, `Content-Range`,
  * `Content-Length`, `Accept-Ranges` and `Retry-After`.
  */
@@ -196,13 +197,14 @@ export function createObjectStoreHandler(
   const perMinute = createRateLimiter(60_000, limits.requestsPerMinute);
   const perSecond = createRateLimiter(1000, limits.presignsPerSecond);
   /** What tests ask of object GETs: requests a worker made are invisible to the page that started them. */
-  const downloads = { open: 0, ranges: [] as string[] };
+  const downloads = { open: 0, mostOpen: 0, ranges: [] as string[] };
   const MAX_RANGES_KEPT = 10_000;
 
   function trackDownload(req: IncomingMessage, res: ServerResponse): void {
     if (downloads.ranges.length >= MAX_RANGES_KEPT) downloads.ranges.shift();
     downloads.ranges.push(req.headers.range ?? '');
     downloads.open++;
+    downloads.mostOpen = Math.max(downloads.mostOpen, downloads.open);
     res.once('close', () => downloads.open--);
   }
 
@@ -456,12 +458,12 @@ export function createObjectStoreHandler(
       highWaterMark: 1024 * 1024,
       autoClose: false,
     });
-    const { dropDownloadAfterBytes: dropAfter, corruptDownload } = faults.get();
-    if (dropAfter === undefined && !corruptDownload) {
+    const { dropDownloadAfterBytes: dropAfter, corruptDownload, downloadBytesPerSecond: pace } = faults.get();
+    if (dropAfter === undefined && !corruptDownload && !pace) {
       await pipeline(source, res).catch(() => undefined);
       return;
     }
-    await sendWithFaults(source, res, dropAfter, corruptDownload === true);
+    await sendWithFaults(source, res, dropAfter, corruptDownload === true, pace);
   }
 
   async function sendWithFaults(
@@ -469,8 +471,10 @@ export function createObjectStoreHandler(
     res: ServerResponse,
     dropAfter: number | undefined,
     corrupt: boolean,
+    bytesPerSecond: number | undefined,
   ): Promise<void> {
     let sent = 0;
+    const started = performance.now();
     try {
       for await (const read of source as AsyncIterable<Buffer>) {
         let chunk = read;
@@ -484,16 +488,16 @@ export function createObjectStoreHandler(
           res.write(chunk.subarray(0, dropAfter - sent), () => res.socket?.destroySoon());
           return;
         }
-        sent += chunk.length;
-        if (!res.write(chunk))
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              res.off('drain', done).off('close', done);
-              resolve();
-            };
-            res.on('drain', done).on('close', done);
-          });
-        if (res.destroyed) return;
+        // Paced in pieces of a tenth of a second, so the body flows instead of arriving in bursts.
+        const piece = bytesPerSecond ? Math.max(1, Math.floor(bytesPerSecond / 10)) : chunk.length;
+        for (let at = 0; at < chunk.length; at += piece) {
+          const part = chunk.subarray(at, at + piece);
+          if (bytesPerSecond) await paceTo(sent + part.length, bytesPerSecond, started);
+          if (res.destroyed) return;
+          sent += part.length;
+          if (!res.write(part)) await drained(res);
+          if (res.destroyed) return;
+        }
       }
       res.end();
     } finally {
@@ -513,6 +517,7 @@ export function createObjectStoreHandler(
     if (path === '/_admin/reset' && req.method === 'POST') {
       faults.reset();
       downloads.ranges = [];
+      downloads.mostOpen = downloads.open;
       perMinute.reset();
       perSecond.reset();
       return sendJson(res, 200, faults.get());
@@ -566,4 +571,20 @@ export function createObjectStoreHandler(
       clientWentAway(req, error) ? res.destroy() : sendError(res, error),
     );
   };
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
+}
+
+/** Waits until `bytes` may have been sent at `bytesPerSecond` since `started` (a `performance.now()`). */
+async function paceTo(bytes: number, bytesPerSecond: number, started: number): Promise<void> {
+  const wait = started + (bytes / bytesPerSecond) * 1000 - performance.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }

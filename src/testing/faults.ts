@@ -84,9 +84,13 @@ export class FaultState {
   }
 
   /** Time a body chunk of `bytes` takes under `bytesPerSecond`. */
-  bandwidthDelay(bytes: number): number {
-    const { bytesPerSecond } = this.faults;
+  bandwidthDelay(bytes: number, bytesPerSecond = this.faults.bytesPerSecond): number {
     return bytesPerSecond && bytesPerSecond > 0 ? (bytes / bytesPerSecond) * 1000 : 0;
+  }
+
+  /** Time a GET body chunk of `bytes` takes: `downloadBytesPerSecond` where set, else `bytesPerSecond`. */
+  downloadDelay(bytes: number): number {
+    return this.bandwidthDelay(bytes, this.faults.downloadBytesPerSecond ?? this.faults.bytesPerSecond);
   }
 
   /** An upload step: its bandwidth time plus its share of the latency, so progress moves visibly. */

@@ -166,7 +166,7 @@ export function createMemoryTransport(core: MemoryStoreCore, faults: FaultState)
           const bytes = new Uint8Array(await data.slice(offset, next).arrayBuffer());
           if (flipAt >= offset && flipAt < next)
             bytes[flipAt - offset] = (bytes[flipAt - offset] ?? 0) ^ 0xff;
-          await faults.latency(signal, faults.bandwidthDelay(bytes.length));
+          await faults.latency(signal, faults.downloadDelay(bytes.length));
           offset = next;
           controller.enqueue(bytes);
         } catch (error) {

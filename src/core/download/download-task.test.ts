@@ -614,6 +614,118 @@ describe('createDownloadTask', () => {
     });
   });
 
+  describe('GETs at once into a sink that writes the bodies itself (the OPFS worker)', () => {
+    const SIZE = 32 * 1024 * 1024; // four default segments of 8 MiB: one range per lane
+    const PIECE = 1024 * 1024;
+
+    /**
+     * Each written MiB moves a test clock by 100 ms and reports `busyShare` of it as time spent writing;
+     * counts the bodies being written at once.
+     */
+    function writingSink(transport: Transport, busyShare: number) {
+      const bytes = new Uint8Array(SIZE);
+      const clock = { now: 0 };
+      const piping = { now: 0, most: 0 };
+      const sink: DownloadSink = {
+        positional: true,
+        async write() {
+          throw new Error('the page writes nothing on this path');
+        },
+        async fetch(request, signal) {
+          const response = await transport.send({ method: 'GET', ...request, signal });
+          return {
+            status: response.status,
+            headers: response.headers,
+            body: null,
+            text: () => response.text(),
+            async pipe(range, onWritten, pipeSignal) {
+              piping.now++;
+              piping.most = Math.max(piping.most, piping.now);
+              try {
+                const reader = openBodyReader(asByteStream(response.body!), pipeSignal, range.stallMs);
+                await pipeBody(
+                  reader,
+                  range,
+                  new ArrayBuffer(PIECE),
+                  (piece, at) => {
+                    bytes.set(piece, at);
+                    return piece.buffer;
+                  },
+                  (written, fetched) => {
+                    clock.now += 100;
+                    onWritten(written, fetched, 100 * busyShare);
+                  },
+                );
+              } finally {
+                piping.now--;
+              }
+            },
+            discard: () => void response.body?.cancel().catch(() => {}),
+          };
+        },
+        async reset() {},
+        async close() {
+          return undefined;
+        },
+        async abort() {},
+      };
+      return { sink, bytes, clock, piping };
+    }
+
+    function startInto(busyShare: number, options: DownloadOptions = {}, cacheControl?: string) {
+      const store = new ScriptedStore(patternBytes(SIZE, 9));
+      if (cacheControl) store.cacheControl = cacheControl;
+      const { sink, bytes, clock, piping } = writingSink(store.transport(), busyShare);
+      const task = createDownloadTask(
+        {
+          backend: store.backend(),
+          transport: { ...store.transport(), plainFetch: true },
+          retry: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 }),
+          now: () => clock.now,
+          openSink: async () => sink,
+        },
+        'folder/object.bin',
+        { verify: false, to: 'file', ...options },
+      );
+      return { store, task, bytes, piping };
+    }
+
+    it('keeps to one GET at a time while the writer is busy', async () => {
+      const { store, task, bytes, piping } = startInto(0.9);
+      expect(await task.done).toBeUndefined();
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(piping.most).toBe(1);
+      expect(store.requests.map((r) => r.range)).toEqual([
+        'bytes=0-8388607',
+        'bytes=8388608-16777215',
+        'bytes=16777216-25165823',
+        'bytes=25165824-33554431',
+      ]);
+    });
+
+    it('opens more, up to four, while the writer waits for the network', async () => {
+      const { store, task, bytes, piping } = startInto(0.1);
+      expect(await task.done).toBeUndefined();
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(piping.most).toBeGreaterThan(1);
+      expect(store.requests).toHaveLength(4);
+    });
+
+    it('opens them all at once from a store without no-store, whose bodies the browser reads ahead anyway', async () => {
+      const { store, task, bytes, piping } = startInto(0.9, {}, 'private, no-cache');
+      expect(await task.done).toBeUndefined();
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(piping.most).toBe(4);
+    });
+
+    it('keeps a `parallel` the caller set: that many at once from the start', async () => {
+      const { store, task, bytes, piping } = startInto(0.9, { parallel: 4 });
+      expect(await task.done).toBeUndefined();
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(piping.most).toBe(4);
+    });
+  });
+
   it('rejects bad options at once with INVALID_INPUT', () => {
     const { start } = setup(1);
     expect(() => start({ segmentSize: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));

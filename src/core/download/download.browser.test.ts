@@ -353,7 +353,7 @@ describe('download from the local object store', () => {
 });
 
 /** Object GETs the store has seen since the last reset, and those still open: the worker's included. */
-async function storeDownloads(): Promise<{ open: number; ranges: string[] }> {
+async function storeDownloads(): Promise<{ open: number; mostOpen: number; ranges: string[] }> {
   return (await fetch(`${baseUrl}/_admin/downloads`)).json();
 }
 
@@ -483,6 +483,24 @@ describe('download into OPFS, the writer worker making the GETs', () => {
       expect(task.getSnapshot()).toMatchObject({ status: 'done', loaded: size, fetched: size });
     },
   );
+
+  it('opens more GETs, one at a time, while each connection is slower than the worker writes', async () => {
+    const size = 32 * MiB; // four ranges of 8 MiB
+    const key = uniqueKey('worker-paced.bin');
+    const checksum = await putObject(key, patternBytes(size, 38));
+    // 16 MiB/s per connection: far below what the worker writes, so it waits for the network.
+    await setFaults({ downloadBytesPerSecond: 16 * MiB });
+    const handle = await target('worker-paced.bin');
+    const { task } = start(key, { to: handle });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    const { ranges, mostOpen } = await storeDownloads();
+    expect(ranges).toHaveLength(4);
+    expect(mostOpen).toBeGreaterThan(1);
+    // Not all four at once from the start: each more waits for two idle tenths of a second after the last
+    // one opened, and by the time a fourth could open, the ranges are all taken.
+    expect(mostOpen).toBeLessThan(4);
+  });
 
   it('resumes a connection dropped at 50% from the byte after the cut, and verifies', async () => {
     const segmentSize = 4 * MiB;

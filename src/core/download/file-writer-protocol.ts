@@ -39,10 +39,14 @@ export type WriterReply =
   /** `code`: an `ObjectStoreError` code when the failure is the network's, not the file's. */
   | { id: number; ok: false; name: string; message: string; code?: string };
 
-/** Sent during a `pipe`, after each write: bytes written since the last event, and body bytes read. */
+/**
+ * Sent during a `pipe`, after each write: bytes written since the last event, body bytes read, and the time
+ * spent in writes (whether the writer or the network sets the pace).
+ */
 export interface WriterProgress {
   id: number;
   progress: true;
   written: number;
   fetched: number;
+  busyMs: number;
 }

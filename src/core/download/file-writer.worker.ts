@@ -197,12 +197,13 @@ async function handle(request: WriterRequest): Promise<void> {
       if (!entry?.response?.body)
         throw new ObjectStoreError('NETWORK', 'The response was dropped before its body was written.');
       const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs);
-      const unreported = { written: 0, fetched: 0 };
+      const unreported = { written: 0, fetched: 0, busyMs: 0 };
       const report = () => {
         if (unreported.written === 0 && unreported.fetched === 0) return;
         reply({ id: request.id, progress: true, ...unreported });
         unreported.written = 0;
         unreported.fetched = 0;
+        unreported.busyMs = 0;
       };
       try {
         const buffer = await pipeBody(
@@ -211,7 +212,9 @@ async function handle(request: WriterRequest): Promise<void> {
           spareBuffers.pop() ?? new ArrayBuffer(PIPE_BUFFER_SIZE),
           // Throws once the file is closed or emptied: a late byte of a body still arriving lands nowhere.
           async (bytes, at) => {
+            const started = performance.now();
             await file().write(bytes, at);
+            unreported.busyMs += performance.now() - started;
             return bytes.buffer;
           },
           (written, fetched) => {

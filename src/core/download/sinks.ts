@@ -56,12 +56,13 @@ export interface SinkResponse extends TransportResponse {
   body: null;
   /**
    * Writes the body's bytes `from`–`end` at their offsets (`bodyStart` is the offset of its first byte),
-   * calling `onWritten` after each write. Bytes that arrived before a failure are written (and reported)
-   * before it rejects. A body that ends early resolves: the caller sees what is missing.
+   * calling `onWritten` after each write, with the time spent writing since the last call where it is known.
+   * Bytes that arrived before a failure are written (and reported) before it rejects. A body that ends early
+   * resolves: the caller sees what is missing.
    */
   pipe(
     range: PipeRange & { stallMs: number },
-    onWritten: (written: number, fetched: number) => void,
+    onWritten: (written: number, fetched: number, busyMs?: number) => void,
     signal: AbortSignal,
   ): Promise<void>;
   discard(): void;

@@ -39,7 +39,12 @@ export interface DownloadOptions {
    * `parallel` equal ranges; another file handle with `verify: false` in `parallel` ranges of up to 64 MiB.
    */
   segmentSize?: number;
-  /** Ranged requests in flight at once. Default `4`. */
+  /**
+   * Ranged requests in flight at once. Default `4`. Into a file the download's worker writes (an origin-private
+   * `FileSystemFileHandle`, or `'file'`), with `parallel` and `segmentSize` both left unset: one at first, and
+   * one more (up to 4) whenever the worker waits for the network: a body the worker cannot write as fast as it
+   * arrives is held in the page's memory by the browser. Set `parallel` to have that many from the start.
+   */
   parallel?: number;
   /** Compare the object's checksum, computed over the bytes as they arrive, with its metadata. Default `true`. */
   verify?: boolean;

@@ -151,7 +151,7 @@ export async function openWorkerSink(
         try {
           if (pipeSignal.aborted) throw abortError(pipeSignal.reason);
           await send({ op: 'pipe', fetchId, ...range }, [], (progress) =>
-            onWritten(progress.written, progress.fetched),
+            onWritten(progress.written, progress.fetched, progress.busyMs),
           ).done;
         } catch (cause) {
           // Only the piping side's signal: a body dropped with the lanes that made it (a server that ignores

@@ -1,6 +1,7 @@
 // Test-only: a scripted in-memory store behind the Transport and backend interfaces, so unit tests
 // can drive every answer the download engine must handle (drops, 200 for a Range, expiry, 429, changes).
 import { createHash } from 'node:crypto';
+import { DOWNLOAD_CACHE_CONTROL } from '../cache-control';
 import { ObjectStoreError } from '../errors';
 import type { TransportRequest, TransportResponse } from '../transport/types';
 import type { ObjectReference, ObjectStoreBackend } from '../types';
@@ -105,6 +106,8 @@ export class ScriptedStore {
   /** URLs of a generation below this answer 403 URL_EXPIRED. */
   expiredBefore = 0;
   ignoreRange = false;
+  /** Of every GET answer, as the local store sends it. */
+  cacheControl = DOWNLOAD_CACHE_CONTROL;
   chunkSize = 64 * 1024;
   scripts: Script[] = [];
   urlCalls = 0;
@@ -182,7 +185,11 @@ export class ScriptedStore {
       slice = slice.slice();
       slice[options.flip - start]! ^= 0xff;
     }
-    const headers: Record<string, string> = { etag, 'content-length': String(slice.byteLength) };
+    const headers: Record<string, string> = {
+      etag,
+      'content-length': String(slice.byteLength),
+      'cache-control': this.cacheControl,
+    };
     if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${size}`;
     this.open++;
     this.maxOpen = Math.max(this.maxOpen, this.open);
