@@ -20,6 +20,11 @@ const FIELDS: readonly FieldSpec[] = [
   { field: 'errorRate', label: '503 rate (%)', hint: 'Share of requests answered 503.', percent: true },
   { field: 'dropUploadAfterBytes', label: 'Drop uploads after (bytes)', hint: 'Cut PUT connections.' },
   { field: 'dropDownloadAfterBytes', label: 'Drop downloads after (bytes)', hint: 'Cut GET bodies short.' },
+  {
+    field: 'downloadBytesPerSecond',
+    label: 'Download pace (bytes/s)',
+    hint: 'Each GET body at most this fast, per connection.',
+  },
   { field: 'dropCount', label: 'Drops before stopping', hint: 'Empty: every request.' },
   { field: 'urlTtlSeconds', label: 'URL lifetime (s)', hint: 'New pre-signed URLs expire this soon.' },
 ];
@@ -64,6 +69,7 @@ const PRESETS: readonly { name: string; patch: FaultPatch }[] = [
   { name: 'Short-lived URLs', patch: { urlTtlSeconds: 2 } },
   { name: 'Dropped download', patch: { dropDownloadAfterBytes: 1024 * 1024, dropCount: 1 } },
   { name: 'Corrupt downloads', patch: { corruptDownload: true } },
+  { name: 'Slow connections', patch: { downloadBytesPerSecond: 4 * 1024 * 1024 } },
 ];
 
 /** Sets the local store's fault injection from the page, to watch the client recover. */
