@@ -7,7 +7,7 @@ import type { Transport } from '../transport/types';
 import { pipeBody } from './body-pipe';
 import { openBodyReader } from './body-reader';
 import { createDownloadTask, parseContentRange } from './download-task';
-import type { DownloadSink } from './sinks';
+import type { DownloadSink, SinkResponse } from './sinks';
 import { failure } from './testing/failure';
 import type { ChecksumSessionFactory, DownloadOptions, DownloadStatus, DownloadTask } from './types';
 
@@ -40,6 +40,40 @@ function asByteStream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
     },
     cancel: (reason) => reader.cancel(reason),
   });
+}
+
+/** A sink's `fetch` whose bodies stay with the sink, as the OPFS worker's do: `pipe` writes them. */
+function fetchInto(
+  transport: Transport,
+  pipe: (body: ReadableStream<Uint8Array>, ...args: Parameters<SinkResponse['pipe']>) => Promise<void>,
+): NonNullable<DownloadSink['fetch']> {
+  return async (request, signal) => {
+    const response = await transport.send({ method: 'GET', ...request, signal });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: null,
+      text: () => response.text(),
+      pipe: (range, onWritten, pipeSignal) => pipe(response.body!, range, onWritten, pipeSignal),
+      discard: () => void response.body?.cancel().catch(() => {}),
+    };
+  };
+}
+
+/** Writes a body's range into `bytes` through the engine's own reader and pipe, `piece` bytes per write. */
+async function pipeInto(
+  bytes: Uint8Array,
+  body: ReadableStream<Uint8Array>,
+  range: Parameters<SinkResponse['pipe']>[0] & { piece: number },
+  onWritten: (written: number, fetched: number) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const reader = openBodyReader(body, signal, range.stallMs);
+  const write = (piece: Uint8Array<ArrayBuffer>, at: number) => {
+    bytes.set(piece, at);
+    return piece.buffer;
+  };
+  await pipeBody(reader, range, new ArrayBuffer(range.piece), write, onWritten);
 }
 
 async function bytesOf(task: DownloadTask): Promise<Uint8Array> {
@@ -516,29 +550,9 @@ describe('createDownloadTask', () => {
           bytes.set(chunk, position);
           return undefined;
         },
-        async fetch(request, signal) {
-          const response = await transport.send({ method: 'GET', ...request, signal });
-          return {
-            status: response.status,
-            headers: response.headers,
-            body: null,
-            text: () => response.text(),
-            async pipe(range, onWritten, pipeSignal) {
-              const reader = openBodyReader(response.body!, pipeSignal, range.stallMs);
-              await pipeBody(
-                reader,
-                range,
-                new ArrayBuffer(SEGMENT / 4),
-                (piece, at) => {
-                  bytes.set(piece, at);
-                  return piece.buffer;
-                },
-                onWritten,
-              );
-            },
-            discard: () => void response.body?.cancel().catch(() => {}),
-          };
-        },
+        fetch: fetchInto(transport, (body, range, onWritten, pipeSignal) =>
+          pipeInto(bytes, body, { ...range, piece: SEGMENT / 4 }, onWritten, pipeSignal),
+        ),
         async reset() {},
         async close() {
           calls.push('close');
@@ -631,38 +645,19 @@ describe('createDownloadTask', () => {
         async write() {
           throw new Error('the page writes nothing on this path');
         },
-        async fetch(request, signal) {
-          const response = await transport.send({ method: 'GET', ...request, signal });
-          return {
-            status: response.status,
-            headers: response.headers,
-            body: null,
-            text: () => response.text(),
-            async pipe(range, onWritten, pipeSignal) {
-              piping.now++;
-              piping.most = Math.max(piping.most, piping.now);
-              try {
-                const reader = openBodyReader(asByteStream(response.body!), pipeSignal, range.stallMs);
-                await pipeBody(
-                  reader,
-                  range,
-                  new ArrayBuffer(PIECE),
-                  (piece, at) => {
-                    bytes.set(piece, at);
-                    return piece.buffer;
-                  },
-                  (written, fetched) => {
-                    clock.now += 100;
-                    onWritten(written, fetched, 100 * busyShare);
-                  },
-                );
-              } finally {
-                piping.now--;
-              }
-            },
-            discard: () => void response.body?.cancel().catch(() => {}),
-          };
-        },
+        fetch: fetchInto(transport, async (body, range, onWritten, pipeSignal) => {
+          piping.now++;
+          piping.most = Math.max(piping.most, piping.now);
+          try {
+            const report = (written: number, fetched: number) => {
+              clock.now += 100;
+              onWritten(written, fetched, 100 * busyShare);
+            };
+            await pipeInto(bytes, asByteStream(body), { ...range, piece: PIECE }, report, pipeSignal);
+          } finally {
+            piping.now--;
+          }
+        }),
         async reset() {},
         async close() {
           return undefined;
