@@ -26,8 +26,8 @@ export interface LaneRampOptions {
   now: () => number;
   /**
    * Time the writer is watched before it is judged. Default 100 ms: 1 GiB into the same OPFS file again
-   * (its pages in memory, writes faster than one connection) takes about a second on the bench machine,
-   * and with 250 ms windows its second GET opened too late to matter.
+   * (its pages in memory, writes faster than one connection) takes about a second on the bench machine;
+   * with 250 ms windows a second GET could open only after half of it.
    */
   windowMs?: number;
   /**
@@ -56,6 +56,10 @@ export function createLaneRamp({
   let since: number | undefined;
   let busy = 0;
   let idleInARow = 0;
+  const dropWindow = () => {
+    since = undefined;
+    busy = 0;
+  };
   return {
     record(busyMs) {
       const at = now();
@@ -76,12 +80,9 @@ export function createLaneRamp({
       return true;
     },
     restart() {
-      this.newBody();
+      dropWindow();
       idleInARow = 0;
     },
-    newBody() {
-      since = undefined;
-      busy = 0;
-    },
+    newBody: dropWindow,
   };
 }
