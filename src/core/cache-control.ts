@@ -7,6 +7,11 @@ import type { FaultSettings } from './faults';
  */
 export const DOWNLOAD_CACHE_CONTROL = 'private, no-store';
 
+/** Whether an answer's `Cache-Control` has `no-store`: only then does Chromium leave its body in the connection. */
+export function isNoStore(cacheControl: string | null): boolean {
+  return /(^|[\s,])no-store([\s,]|$)/i.test(cacheControl ?? '');
+}
+
 /**
  * What the local store and the memory transport answer: CDN URLs (`cacheSeconds`) are public and cached,
  * download URLs `DOWNLOAD_CACHE_CONTROL`, or `no-cache` under the `cacheableDownloads` fault.

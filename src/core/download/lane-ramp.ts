@@ -32,7 +32,8 @@ export interface LaneRampOptions {
   windowMs?: number;
   /**
    * Share of the window the writer must have waited for bytes. Default 0.3. In two rounds of new files and
-   * of the same file again (a trimmed copy of `npm run bench:download`), 51 of 75 windows were 0–16 % idle
+   * of the same file again (a trimmed copy of `npm run bench:download`, with the ramp logging each window:
+   * `exp/` on the branch `try/lanes`), 51 of 75 windows were 0–16 % idle
    * (writes setting the pace), 21 were 46–85 % (the network setting it), 3 between. With each connection
    * paced at 64 MiB/s by the store, 1 GiB came at 103 MB/s with 0.5 (one run of the bench) and at 153 and
    * 169 MB/s with 0.3 (two runs of the trimmed copy, 250 ms windows).
@@ -40,7 +41,8 @@ export interface LaneRampOptions {
   idleShare?: number;
   /**
    * Idle windows in a row before another GET. Default 2: a body's first MiB may come slower than the rest
-   * (in one run, the first window after a GET was 68 % idle, the next ones 5–21 %).
+   * (in a 256 MiB run of the same logging copy, the first 250 ms window after a GET was 68 % idle, the next
+   * ones 5–21 %).
    */
   windows?: number;
 }
