@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ObjectStoreError } from '../errors';
-import { pipeBody } from './body-pipe';
+import { pipeBody, shortenable } from './body-pipe';
 import type { BodyReader } from './body-reader';
 
 /** A body that hands out `chunks` as they are, then ends, or fails after them when `failAfter` is set. */
@@ -121,5 +121,76 @@ describe('pipeBody', () => {
       ),
     ).rejects.toThrow('disk full');
     expect(reports).toEqual([]);
+  });
+});
+
+describe('shortenable', () => {
+  const bytes = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+  it('stops the pipe at the new end and leaves the rest of the body unread', async () => {
+    const log = recorder();
+    const reader = scriptedReader([bytes(0, 16)]);
+    const live = shortenable({ bodyStart: 100, from: 100, end: 116 });
+    let answered: number | undefined;
+    const write = (piece: Uint8Array, at: number) => {
+      log.write(piece, at);
+      answered ??= live.shorten(108);
+      return undefined;
+    };
+    await pipeBody(reader, live.range, new ArrayBuffer(4), write, log.onWritten, live.onRead);
+    expect(answered).toBe(108);
+    expect(log.writes).toEqual([
+      [100, [0, 1, 2, 3]],
+      [104, [4, 5, 6, 7]],
+    ]);
+    expect(reader.canceled).toBe(true);
+  });
+
+  it('moves the end only as far back as the bytes already read', async () => {
+    const log = recorder();
+    const live = shortenable({ bodyStart: 0, from: 0, end: 16 });
+    let answered: number | undefined;
+    const write = (piece: Uint8Array, at: number) => {
+      log.write(piece, at);
+      answered ??= live.shorten(2);
+      return undefined;
+    };
+    await pipeBody(
+      scriptedReader([bytes(0, 16)]),
+      live.range,
+      new ArrayBuffer(4),
+      write,
+      log.onWritten,
+      live.onRead,
+    );
+    expect(answered).toBe(4);
+    expect(log.writes).toEqual([[0, [0, 1, 2, 3]]]);
+    expect(live.shorten(12)).toBe(4);
+  });
+
+  it('drops the bytes of a read under way that pass the new end, counting them as fetched', async () => {
+    const log = recorder();
+    const live = shortenable({ bodyStart: 0, from: 0, end: 16 });
+    const body = scriptedReader([bytes(0, 16)]);
+    let answered: number | undefined;
+    const reader = {
+      ...body,
+      async readInto(view: Uint8Array<ArrayBuffer>) {
+        // Asked while the read waits for the network: only the first 4 bytes have arrived.
+        if (view.byteOffset === 0 && answered === undefined && log.writes.length === 1)
+          answered = live.shorten(6);
+        return body.readInto(view);
+      },
+    };
+    await pipeBody(reader, live.range, new ArrayBuffer(4), log.write, log.onWritten, live.onRead);
+    expect(answered).toBe(6);
+    expect(log.writes).toEqual([
+      [0, [0, 1, 2, 3]],
+      [4, [4, 5]],
+    ]);
+    expect(log.reports).toEqual([
+      [4, 4],
+      [2, 4],
+    ]);
   });
 });

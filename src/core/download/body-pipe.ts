@@ -38,13 +38,16 @@ export async function pipeBody(
   const flush = async () => {
     // A failed BYOB read leaves its buffer detached: what was read into it is gone, the retry asks again.
     if (filled === 0 || buffer.byteLength === 0) return;
-    const count = filled;
-    const next = await hand(new Uint8Array(buffer, 0, count), position - count, range.end - position);
-    writtenTo += count;
-    onWritten(count, fetched);
+    // A range shortened while a read was under way (`shortenable`): bytes past its new end are another GET's.
+    const count = Math.min(filled, range.end - writtenTo);
+    if (count > 0) {
+      const next = await hand(new Uint8Array(buffer, 0, count), writtenTo, range.end - position);
+      writtenTo += count;
+      onWritten(count, fetched);
+      fetched = 0;
+      buffer = next ?? buffer;
+    }
     filled = 0;
-    fetched = 0;
-    buffer = next ?? buffer;
   };
   try {
     for (;;) {
@@ -68,4 +71,27 @@ export async function pipeBody(
     if (fetched > 0) onWritten(0, fetched);
   }
   return buffer;
+}
+
+/**
+ * A range whose end may move closer while its body is piped: `range` goes to `pipeBody`, `onRead` counts
+ * what arrived. `shorten` moves the end to `end`, or only as far back as the bytes already read allow (they
+ * are written where they belong), and returns the end the pipe will stop at. Bytes of a read under way past
+ * the new end are dropped.
+ */
+export function shortenable<R extends PipeRange>(
+  range: R,
+): { range: R; onRead: (bytes: number) => void; shorten: (end: number) => number } {
+  const live = { ...range };
+  let position = range.bodyStart;
+  return {
+    range: live,
+    onRead: (bytes) => {
+      position += bytes;
+    },
+    shorten(end) {
+      live.end = Math.min(live.end, Math.max(end, position, live.from));
+      return live.end;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { ObjectStoreError } from '../errors';
 import { createRetryPolicy } from '../retry';
 import { jsonError, patternBytes, ScriptedStore, sha256Base64 } from '../test-support/scripted-store';
 import type { Transport } from '../transport/types';
-import { pipeBody } from './body-pipe';
+import { pipeBody, shortenable } from './body-pipe';
 import { openBodyReader } from './body-reader';
 import { createDownloadTask, parseContentRange } from './download-task';
 import type { DownloadSink, SinkResponse } from './sinks';
@@ -42,20 +42,40 @@ function asByteStream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
   });
 }
 
-/** A sink's `fetch` whose bodies stay with the sink, as the OPFS worker's do: `pipe` writes them. */
+type PipeArgs = Parameters<SinkResponse['pipe']>;
+
+/**
+ * A sink's `fetch` whose bodies stay with the sink, as the OPFS worker's do: `pipe` writes them, and its
+ * range can be shortened while it runs, as the worker's can (`onRead` counts what arrived).
+ */
 function fetchInto(
   transport: Transport,
-  pipe: (body: ReadableStream<Uint8Array>, ...args: Parameters<SinkResponse['pipe']>) => Promise<void>,
+  pipe: (
+    body: ReadableStream<Uint8Array>,
+    range: PipeArgs[0],
+    onWritten: PipeArgs[1],
+    signal: PipeArgs[2],
+    onRead: (bytes: number) => void,
+  ) => Promise<void>,
 ): NonNullable<DownloadSink['fetch']> {
   return async (request, signal) => {
     const response = await transport.send({ method: 'GET', ...request, signal });
+    let live: ReturnType<typeof shortenable<PipeArgs[0]>> | undefined;
     return {
       status: response.status,
       headers: response.headers,
       body: null,
       text: () => response.text(),
-      pipe: (range, onWritten, pipeSignal) => pipe(response.body!, range, onWritten, pipeSignal),
+      async pipe(range, onWritten, pipeSignal) {
+        live = shortenable(range);
+        try {
+          await pipe(response.body!, live.range, onWritten, pipeSignal, live.onRead);
+        } finally {
+          live = undefined;
+        }
+      },
       discard: () => void response.body?.cancel().catch(() => {}),
+      shorten: async (end) => live?.shorten(end),
     };
   };
 }
@@ -64,16 +84,18 @@ function fetchInto(
 async function pipeInto(
   bytes: Uint8Array,
   body: ReadableStream<Uint8Array>,
-  range: Parameters<SinkResponse['pipe']>[0] & { piece: number },
+  range: PipeArgs[0],
+  piece: number,
   onWritten: (written: number, fetched: number) => void,
   signal: AbortSignal,
+  onRead?: (bytes: number) => void,
 ): Promise<void> {
   const reader = openBodyReader(body, signal, range.stallMs);
-  const write = (piece: Uint8Array<ArrayBuffer>, at: number) => {
-    bytes.set(piece, at);
-    return piece.buffer;
+  const write = (written: Uint8Array<ArrayBuffer>, at: number) => {
+    bytes.set(written, at);
+    return written.buffer;
   };
-  await pipeBody(reader, range, new ArrayBuffer(range.piece), write, onWritten);
+  await pipeBody(reader, range, new ArrayBuffer(piece), write, onWritten, onRead);
 }
 
 async function bytesOf(task: DownloadTask): Promise<Uint8Array> {
@@ -551,7 +573,7 @@ describe('createDownloadTask', () => {
           return undefined;
         },
         fetch: fetchInto(transport, (body, range, onWritten, pipeSignal) =>
-          pipeInto(bytes, body, { ...range, piece: SEGMENT / 4 }, onWritten, pipeSignal),
+          pipeInto(bytes, body, range, SEGMENT / 4, onWritten, pipeSignal),
         ),
         async reset() {},
         async close() {
@@ -636,24 +658,31 @@ describe('createDownloadTask', () => {
      * Each written MiB moves a test clock by 100 ms and reports `busyShare` of it as time spent writing;
      * counts the bodies being written at once.
      */
-    function writingSink(transport: Transport, busyShare: number) {
-      const bytes = new Uint8Array(SIZE);
+    /** `busyShare` may change with the bytes written so far. */
+    function writingSink(
+      transport: Transport,
+      busyShare: number | ((written: number) => number),
+      size: number,
+    ) {
+      const share = typeof busyShare === 'number' ? () => busyShare : busyShare;
+      const bytes = new Uint8Array(size);
       const clock = { now: 0 };
-      const piping = { now: 0, most: 0 };
+      const piping = { now: 0, most: 0, written: 0 };
       const sink: DownloadSink = {
         positional: true,
         async write() {
           throw new Error('the page writes nothing on this path');
         },
-        fetch: fetchInto(transport, async (body, range, onWritten, pipeSignal) => {
+        fetch: fetchInto(transport, async (body, range, onWritten, pipeSignal, onRead) => {
           piping.now++;
           piping.most = Math.max(piping.most, piping.now);
           try {
             const report = (written: number, fetched: number) => {
+              piping.written += written;
               clock.now += 100;
-              onWritten(written, fetched, 100 * busyShare);
+              onWritten(written, fetched, 100 * share(piping.written));
             };
-            await pipeInto(bytes, asByteStream(body), { ...range, piece: PIECE }, report, pipeSignal);
+            await pipeInto(bytes, asByteStream(body), range, PIECE, report, pipeSignal, onRead);
           } finally {
             piping.now--;
           }
@@ -667,10 +696,14 @@ describe('createDownloadTask', () => {
       return { sink, bytes, clock, piping };
     }
 
-    function startInto(busyShare: number, options: DownloadOptions = {}, cacheControl?: string) {
-      const store = new ScriptedStore(patternBytes(SIZE, 9));
+    function startInto(
+      busyShare: Parameters<typeof writingSink>[1],
+      options: DownloadOptions = {},
+      { cacheControl, size = SIZE }: { cacheControl?: string; size?: number } = {},
+    ) {
+      const store = new ScriptedStore(patternBytes(size, 9));
       if (cacheControl) store.cacheControl = cacheControl;
-      const { sink, bytes, clock, piping } = writingSink(store.transport(), busyShare);
+      const { sink, bytes, clock, piping } = writingSink(store.transport(), busyShare, size);
       const task = createDownloadTask(
         {
           backend: store.backend(),
@@ -707,10 +740,31 @@ describe('createDownloadTask', () => {
     });
 
     it('opens them all at once from a store without no-store, whose bodies the browser reads ahead anyway', async () => {
-      const { store, task, bytes, piping } = startInto(0.9, {}, 'private, no-cache');
+      const { store, task, bytes, piping } = startInto(0.9, {}, { cacheControl: 'private, no-cache' });
       expect(await task.done).toBeUndefined();
       expect(sha256Base64(bytes)).toBe(store.checksum);
       expect(piping.most).toBe(4);
+    });
+
+    it('splits the range with the most left when a lane finds every range taken', async () => {
+      const size = 4 * SIZE; // four ranges of 32 MiB: each can be split down to 8 MiB pieces
+      // The writer is busy for the first 24 MiB, then waits: the first GET is well ahead of the others, and
+      // finishes its range while theirs have much left.
+      const { store, task, bytes, piping } = startInto(
+        (written) => (written < 24 * PIECE ? 0.9 : 0.1),
+        {},
+        { size },
+      );
+      expect(await task.done).toBeUndefined();
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(store.requests.length).toBeGreaterThan(4);
+      expect(piping.most).toBeLessThanOrEqual(4);
+      // Each byte written once, by the GET whose range holds it.
+      expect(piping.written).toBe(size);
+      expect(task.getSnapshot().loaded).toBe(size);
+      const starts = store.requests.map((r) => Number(/bytes=(\d+)-/.exec(r.range ?? '')![1]));
+      expect(new Set(starts).size).toBe(starts.length);
+      for (const start of starts) expect(start % PIECE).toBe(0);
     });
 
     it('keeps a `parallel` the caller set: that many at once from the start', async () => {

@@ -13,6 +13,7 @@ import { openBodyReader } from './body-reader';
 import { createLaneRamp } from './lane-ramp';
 import { OrderedFeed } from './ordered-feed';
 import { defaultFileName, QUEUED_SNAPSHOT } from './queued-snapshot';
+import { splitPoint } from './range-split';
 import { type DownloadSink, isSinkResponse, openSink, type SinkResponse } from './sinks';
 import type {
   ChecksumSessionFactory,
@@ -27,6 +28,8 @@ export const DEFAULT_SEGMENT_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_PARALLEL = 4;
 /** Network chunks (often 64 KiB) are gathered into writes of this size: fewer, cheaper sink calls. */
 const WRITE_SIZE = 1024 * 1024;
+/** Smallest range a split leaves on either side (see `splitPoint`). */
+const MIN_SPLIT_PIECE = 8 * 1024 * 1024;
 /** Largest GET when `segmentSize` may grow (see `requestSize`). */
 const MAX_REQUEST_SIZE = 64 * 1024 * 1024;
 /** Updates a digest may have in flight: the worker hashes the next while the previous one's ack travels back. */
@@ -204,6 +207,10 @@ class DownloadTaskImpl implements DownloadTask {
   private checkAfterClose: ChecksumType[] = [];
   /** While lanes ramp up (`rampsLanes`): told of the writer's time in writes and of each new body. */
   private widen: { busy(busyMs: number): void; newBody(response: TransportResponse): void } | undefined;
+  /** Ranges whose bodies the sink is writing now, with the answer whose pipe can be shortened. */
+  private piping = new Map<Segment, SinkResponse>();
+  /** The last split: splits run one after another (see `split`). */
+  private splitting: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: DownloadDeps,
@@ -535,12 +542,18 @@ class DownloadTaskImpl implements DownloadTask {
   private async fetchAll(signal: AbortSignal): Promise<void> {
     const lanes = new AbortController();
     const laneSignal = AbortSignal.any([signal, lanes.signal]);
-    let nextIndex = 0;
+    const taken = new Set<Segment>();
     let failure: { error: unknown } | undefined;
+    const ramps = this.rampsLanes();
+    const take = async (): Promise<Segment | undefined> => {
+      const segment = this.segments.find((s) => !taken.has(s)) ?? (ramps ? await this.split() : undefined);
+      if (segment) taken.add(segment);
+      return segment;
+    };
     const lane = async () => {
       while (!failure) {
-        const segment = this.segments[nextIndex++];
-        if (!segment) return;
+        const segment = await take();
+        if (!segment || failure) return;
         try {
           await this.fetchSegment(segment, laneSignal);
         } catch (error) {
@@ -550,15 +563,21 @@ class DownloadTaskImpl implements DownloadTask {
         }
       }
     };
-    const count = this.wholeBody ? 1 : Math.min(this.parallel, this.segments.length);
     const running: Promise<void>[] = [];
-    if (this.rampsLanes()) {
+    let active = 0;
+    const open = () => {
+      active++;
+      running.push(lane().finally(() => active--));
+    };
+    if (ramps) {
+      // Once every range is taken, a lane takes the second half of the largest one under way: a lane the
+      // ramp opens late still has work, and none sits idle while another finishes a long range alone.
+      const count = this.parallel;
       const ramp = createLaneRamp({ now: this.now });
-      const more = () => running.length < count && nextIndex < this.segments.length && !failure;
       this.widen = {
         busy: (busyMs) => {
-          if (!more() || !ramp.record(busyMs)) return;
-          running.push(lane());
+          if (active >= count || failure || !ramp.record(busyMs)) return;
+          open();
           ramp.restart();
         },
         newBody: (response) => {
@@ -566,15 +585,16 @@ class DownloadTaskImpl implements DownloadTask {
           // (see DOWNLOAD_CACHE_CONTROL): one GET at a time held up to a whole range there, 1 GiB verify on
           // grew the renderer by 47–200 MiB (4 runs), against 28–74 with all GETs at once (4 runs before).
           if (!isNoStore(response.headers.get('cache-control'))) {
-            while (more()) running.push(lane());
+            while (active < count && !failure) open();
             return;
           }
           ramp.newBody();
         },
       };
-      running.push(lane());
+      open();
     } else {
-      for (let i = 0; i < count; i++) running.push(lane());
+      const count = this.wholeBody ? 1 : Math.min(this.parallel, this.segments.length);
+      for (let i = 0; i < count; i++) open();
     }
     try {
       // Lanes the ramp opens join the list while earlier ones run.
@@ -603,6 +623,43 @@ class DownloadTaskImpl implements DownloadTask {
   private rampsLanes(): boolean {
     const { parallel, segmentSize } = this.options;
     return this.sinkFetches && parallel === undefined && segmentSize === undefined;
+  }
+
+  /**
+   * Moves the end of the range under way with the most bytes left to its middle (see `splitPoint`), and
+   * returns the rest as a new range placed after it. One split at a time: each one sees the ranges as the
+   * last one left them.
+   */
+  private split(): Promise<Segment | undefined> {
+    const next = this.splitting.then(() => this.splitOnce());
+    this.splitting = next.catch(() => undefined);
+    return next;
+  }
+
+  private async splitOnce(): Promise<Segment | undefined> {
+    let largest: { segment: Segment; response: SinkResponse; left: number } | undefined;
+    for (const [segment, response] of this.piping) {
+      const left = segment.end - segment.start - segment.received;
+      // A 200 is the whole object from byte 0: a server that ignores Range would answer the new GET so too.
+      if (response.status === 206 && response.shorten && left > (largest?.left ?? 0))
+        largest = { segment, response, left };
+    }
+    if (!largest) return undefined;
+    const { segment, response } = largest;
+    const at = splitPoint(segment.start + segment.received, segment.end, {
+      minPiece: MIN_SPLIT_PIECE,
+      align: WRITE_SIZE,
+    });
+    if (at === undefined) return undefined;
+    const end = segment.end;
+    // The pipe ends where the worker says, which is past `at` if it read past it already. Its last bytes
+    // are reported after this answer (messages keep their order), so `segment.end` moves first.
+    const stop = await response.shorten!(at).catch(() => undefined);
+    if (stop === undefined || stop >= end) return undefined;
+    segment.end = stop;
+    const rest: Segment = { start: stop, end, received: 0 };
+    this.segments.splice(this.segments.indexOf(segment) + 1, 0, rest);
+    return rest;
   }
 
   /** Bytes from 0 with no gap: what a single body would not need to deliver again. */
@@ -795,19 +852,26 @@ class DownloadTaskImpl implements DownloadTask {
       end: segment.end,
       stallMs: this.deps.stallTimeoutMs ?? STALL_TIMEOUT_MS,
     };
-    this.widen?.newBody(response);
-    await response.pipe(
-      range,
-      (written, fetched, busyMs) => {
-        this.fetched += fetched;
-        if (busyMs !== undefined) this.widen?.busy(busyMs);
-        if (written === 0) return;
-        segment.received += written;
-        this.loaded += written;
-        this.reportProgress();
-      },
-      signal,
-    );
+    this.piping.set(segment, response);
+    try {
+      const piped = response.pipe(
+        range,
+        (written, fetched, busyMs) => {
+          this.fetched += fetched;
+          if (busyMs !== undefined) this.widen?.busy(busyMs);
+          if (written === 0) return;
+          segment.received += written;
+          this.loaded += written;
+          this.reportProgress();
+        },
+        signal,
+      );
+      // After `pipe` is under way: a split this may start finds the pipe to shorten.
+      this.widen?.newBody(response);
+      await piped;
+    } finally {
+      this.piping.delete(segment);
+    }
   }
 
   /**

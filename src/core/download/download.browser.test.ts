@@ -6,9 +6,11 @@ import { createFetchTransport } from '../transport/fetch-transport';
 import type { Transport, TransportResponse } from '../transport/types';
 import type { ObjectStoreBackend } from '../types';
 import { createDownloadTask, DEFAULT_SEGMENT_SIZE } from './download-task';
+import type { SinkResponse } from './sinks';
 import { STAGING_DIRECTORY } from './staged-sink';
 import { failure } from './testing/failure';
 import type { DownloadOptions, DownloadTask } from './types';
+import { openWorkerSink } from './worker-sink';
 
 const MiB = 1024 * 1024;
 let baseUrl = '';
@@ -343,14 +345,29 @@ describe('download from the local object store', () => {
     const handle = await opfsFile('large.bin');
     const { task } = start(key, { to: handle });
     expect(await task.done).toBeUndefined();
-    // One range per lane: the writer worker fetches, and each GET costs it memory until collected.
-    expect((await storeDownloads()).ranges).toHaveLength(4);
+    // One range per lane, and a lane that finds them all taken splits one under way: four GETs or more, but
+    // no byte fetched by two of them.
+    expectSplitRanges(task, (await storeDownloads()).ranges, size);
     const file = await handle.getFile();
     expect(file.size).toBe(size);
     expect(await sha256(file)).toBe(checksum);
     await (await navigator.storage.getDirectory()).removeEntry('large.bin');
   });
 });
+
+/**
+ * The ranges of an OPFS download whose lanes ramp: four planned, any more split from one under way. Each
+ * GET starts where no other did, and the bytes fetched beyond the object's are at most one read dropped
+ * per split (a body is read in pieces of at most 1 MiB).
+ */
+function expectSplitRanges(task: DownloadTask, ranges: string[], size: number): void {
+  expect(ranges.length).toBeGreaterThanOrEqual(4);
+  const starts = ranges.map((range) => Number(/bytes=(\d+)/.exec(range)?.[1]));
+  expect(new Set(starts).size).toBe(starts.length);
+  const { loaded, fetched } = task.getSnapshot();
+  expect(loaded).toBe(size);
+  expect(fetched - size).toBeLessThanOrEqual((ranges.length - 4) * MiB);
+}
 
 /** Object GETs the store has seen since the last reset, and those still open: the worker's included. */
 async function storeDownloads(): Promise<{ open: number; mostOpen: number; ranges: string[] }> {
@@ -500,6 +517,62 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     // Not all four at once from the start: each more waits for two idle tenths of a second after the last
     // one opened, and by the time a fourth could open, the ranges are all taken.
     expect(mostOpen).toBeLessThan(4);
+  });
+
+  it('splits a range under way when a lane finds them all taken, fetching no byte twice', async () => {
+    // 32 MiB/s per connection: the writer keeps up with four, so the ramp opens them a few tenths of a second
+    // apart; the first finishes its 48 MiB range while the last has about half of its own left.
+    const size = 192 * MiB;
+    const key = uniqueKey('worker-split.bin');
+    const checksum = await putObject(key, patternBytes(size, 39));
+    await setFaults({ downloadBytesPerSecond: 32 * MiB });
+    const handle = await target('worker-split.bin');
+    const { task } = start(key, { to: handle });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    const { ranges, mostOpen } = await storeDownloads();
+    expect(ranges.length).toBeGreaterThan(4);
+    expect(mostOpen).toBeLessThanOrEqual(4);
+    expectSplitRanges(task, ranges, size);
+  });
+
+  it("shortens the worker's pipe under way: it stops at the new end, or past it only by what it had read", async () => {
+    const size = 32 * MiB;
+    const key = uniqueKey('worker-shorten.bin');
+    await putObject(key, patternBytes(size, 40));
+    // 8 MiB/s: the ask arrives long before the body would end.
+    await setFaults({ downloadBytesPerSecond: 8 * MiB });
+    const handle = await target('worker-shorten.bin');
+    const sink = (await openWorkerSink(handle))!;
+    await sink.fit!(size);
+    const { url } = (await createHttpBackend({ baseUrl }).createDownloadUrl(key))!;
+    const response = (await sink.fetch!(
+      { url, headers: { range: `bytes=0-${size - 1}` } },
+      new AbortController().signal,
+    )) as SinkResponse;
+    let written = 0;
+    let asked: Promise<number | undefined> | undefined;
+    await response.pipe(
+      { bodyStart: 0, from: 0, end: size, stallMs: 30_000 },
+      (bytes) => {
+        written += bytes;
+        asked ??= response.shorten!(4 * MiB);
+      },
+      new AbortController().signal,
+    );
+    const end = (await asked)!;
+    expect(end).toBeGreaterThanOrEqual(4 * MiB);
+    expect(end).toBeLessThan(8 * MiB);
+    expect(written).toBe(end);
+    expect(await response.shorten!(2 * MiB)).toBeUndefined();
+    const into = new Uint8Array(new ArrayBuffer(size));
+    const file = await sink.read!(0, into);
+    const expected = patternBytes(size, 40).subarray(0, end);
+    expect(await sha256(file.slice(0, end))).toBe(await sha256(expected.slice()));
+    // Past the end, the file holds what `fit` sized it with: nothing of this body.
+    expect(file.subarray(end).every((byte) => byte === 0)).toBe(true);
+    await sink.close();
+    await vi.waitFor(async () => expect((await storeDownloads()).open).toBe(0));
   });
 
   it('resumes a connection dropped at 50% from the byte after the cut, and verifies', async () => {

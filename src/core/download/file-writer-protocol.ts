@@ -21,7 +21,9 @@ export type WriterRequest =
       end: number;
       stallMs: number;
     }
-  | { id: number; op: 'discard'; fetchId: number };
+  | { id: number; op: 'discard'; fetchId: number }
+  /** The pipe of `fetchId` stops at `end` instead, or as soon after as what it already read allows. */
+  | { id: number; op: 'shorten'; fetchId: number; end: number };
 
 export type WriterReply =
   | {
@@ -35,6 +37,8 @@ export type WriterReply =
       status?: number;
       headers?: Array<[string, string]>;
       text?: string;
+      /** Where the shortened pipe stops (`shorten`); absent when the pipe had ended. */
+      end?: number;
     }
   /** `code`: an `ObjectStoreError` code when the failure is the network's, not the file's. */
   | { id: number; ok: false; name: string; message: string; code?: string };

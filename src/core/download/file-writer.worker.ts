@@ -5,7 +5,7 @@
 // by the browser while the page waits for its writer, up to hundreds of MiB per GiB, whereas here each body
 // waits for its own write before more of it is read.
 import { abortError, isObjectStoreError, ObjectStoreError } from '../errors';
-import { pipeBody } from './body-pipe';
+import { pipeBody, shortenable } from './body-pipe';
 import { openBodyReader } from './body-reader';
 import type { WriterProgress, WriterReply, WriterRequest } from './file-writer-protocol';
 
@@ -51,6 +51,8 @@ let target: Target | undefined;
 /** GETs made here, by request id: the page decides from the head what to do with the body. */
 const bodies = new Map<number, { controller: AbortController; response?: Response }>();
 const spareBuffers: ArrayBuffer[] = [];
+/** Bodies being written, by the request id of their GET: the page may move a range's end closer. */
+const pipes = new Map<number, (end: number) => number>();
 
 function reply(message: WriterReply | WriterProgress, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -191,12 +193,20 @@ async function handle(request: WriterRequest): Promise<void> {
       forget(request.fetchId);
       reply({ id: request.id, ok: true });
       return;
+    case 'shorten': {
+      const end = pipes.get(request.fetchId)?.(request.end);
+      reply({ id: request.id, ok: true, ...(end === undefined ? {} : { end }) });
+      return;
+    }
     case 'pipe': {
       const entry = bodies.get(request.fetchId);
       // Dropped with the lanes that stopped when a server ignored Range: a retry asks again.
       if (!entry?.response?.body)
         throw new ObjectStoreError('NETWORK', 'The response was dropped before its body was written.');
       const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs);
+      // Registered before the first read: a `shorten` sent after this pipe finds it.
+      const live = shortenable(request);
+      pipes.set(request.fetchId, live.shorten);
       const unreported = { written: 0, fetched: 0, busyMs: 0 };
       const report = () => {
         if (unreported.written === 0 && unreported.fetched === 0) return;
@@ -208,7 +218,7 @@ async function handle(request: WriterRequest): Promise<void> {
       try {
         const buffer = await pipeBody(
           reader,
-          request,
+          live.range,
           spareBuffers.pop() ?? new ArrayBuffer(PIPE_BUFFER_SIZE),
           // Throws once the file is closed or emptied: a late byte of a body still arriving lands nowhere.
           async (bytes, at) => {
@@ -222,11 +232,13 @@ async function handle(request: WriterRequest): Promise<void> {
             unreported.fetched += fetched;
             if (unreported.written >= REPORT_BYTES) report();
           },
+          live.onRead,
         );
         if (buffer.byteLength === PIPE_BUFFER_SIZE && spareBuffers.length < 8) spareBuffers.push(buffer);
       } finally {
         // Before the answer: the page counts every written byte before it retries or moves on.
         report();
+        pipes.delete(request.fetchId);
         bodies.delete(request.fetchId);
       }
       reply({ id: request.id, ok: true });

@@ -66,6 +66,12 @@ export interface SinkResponse extends TransportResponse {
     signal: AbortSignal,
   ): Promise<void>;
   discard(): void;
+  /**
+   * While `pipe` runs: stop at `end` instead, so another GET can take the rest. Resolves with the end the
+   * pipe will stop at (later than `end` where bytes past it were read already), or `undefined` when the pipe
+   * is not running. Bytes written and reported never pass the end it resolves with.
+   */
+  shorten?(end: number): Promise<number | undefined>;
 }
 
 export function isSinkResponse(response: TransportResponse): response is SinkResponse {

@@ -163,6 +163,9 @@ export async function openWorkerSink(
         }
       },
       discard,
+      async shorten(end) {
+        return (await call({ op: 'shorten', fetchId, end })).end;
+      },
     };
     return response;
   }
