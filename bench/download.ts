@@ -231,18 +231,30 @@ async function main(): Promise<void> {
     // Which kind of page grew: private (heaps, buffers), file-backed (code), shared (the network's pipes).
     const grew = (growth: number, parts: { anon: number; file: number; shmem: number }) =>
       `+${mib(growth)} (anon ${(parts.anon / MiB).toFixed(0)}, file ${(parts.file / MiB).toFixed(0)}, shm ${(parts.shmem / MiB).toFixed(0)})`;
+    // GETs the store saw for one download, and the most open at once: the ramp's lanes and its splits.
+    const counted = async <T>(run: () => Promise<T>): Promise<T & { gets: string }> => {
+      await fetch(`${store.url}/_admin/reset`, { method: 'POST' });
+      const outcome = await run();
+      const { ranges, mostOpen } = (await (await fetch(`${store.url}/_admin/downloads`)).json()) as {
+        ranges: string[];
+        mostOpen: number;
+      };
+      return { ...outcome, gets: `${ranges.length} GETs, ${mostOpen} at once` };
+    };
     const objectdrop = async (variant: (typeof VARIANTS)[number]) => {
-      const { result, growth, parts } = await watch(() =>
-        page.evaluate(
-          ([u, k, v, p]) =>
-            window.toOpfs(u as string, k as string, { verify: v as boolean, picked: p as boolean }),
-          [store.url, KEY, variant.verify, variant.picked],
+      const { result, growth, parts, gets } = await counted(() =>
+        watch(() =>
+          page.evaluate(
+            ([u, k, v, p]) =>
+              window.toOpfs(u as string, k as string, { verify: v as boolean, picked: p as boolean }),
+            [store.url, KEY, variant.verify, variant.picked],
+          ),
         ),
       );
       if (result.fileSize !== SIZE) throw new Error(`${variant.name}: the file has ${result.fileSize} bytes`);
       speeds[variant.name].push(mbps(SIZE, result.ms));
       growths[variant.name].push(growth);
-      return `${LABELS[variant.name]} ${speeds[variant.name].at(-1)!.toFixed(0)} MB/s ${grew(growth, parts)}`;
+      return `${LABELS[variant.name]} ${speeds[variant.name].at(-1)!.toFixed(0)} MB/s ${grew(growth, parts)} (${gets})`;
     };
     // Four GETs at once from the start (a `parallel` the caller sets), as every OPFS download ran before the
     // ramp: what opening them one at a time saves.
@@ -288,11 +300,13 @@ async function main(): Promise<void> {
     const AGAIN_FILE = 'bench-again.bin';
     const AGAIN_CEILING_FILE = 'bench-again-ceiling.bin';
     const intoAgain = (verify: boolean) =>
-      watch(() =>
-        page.evaluate(
-          ([u, k, v, f]) =>
-            window.toOpfs(u as string, k as string, { verify: v as boolean, file: f as string }),
-          [store.url, KEY, verify, AGAIN_FILE] as const,
+      counted(() =>
+        watch(() =>
+          page.evaluate(
+            ([u, k, v, f]) =>
+              window.toOpfs(u as string, k as string, { verify: v as boolean, file: f as string }),
+            [store.url, KEY, verify, AGAIN_FILE] as const,
+          ),
         ),
       );
     const ceilingAgain = () =>
@@ -309,12 +323,14 @@ async function main(): Promise<void> {
     for (let round = 1; round <= AGAIN_ROUNDS; round++) {
       const parts: string[] = [];
       for (const verify of [false, true]) {
-        const { result, growth, parts: kinds } = await intoAgain(verify);
+        const { result, growth, parts: kinds, gets } = await intoAgain(verify);
         if (result.fileSize !== SIZE) throw new Error(`again: the file has ${result.fileSize} bytes`);
         const name = verify ? 'on' : 'off';
         again[name].push(mbps(SIZE, result.ms));
         againGrowth[name].push(growth);
-        parts.push(`OPFS verify ${name} ${mbps(SIZE, result.ms).toFixed(0)} MB/s ${grew(growth, kinds)}`);
+        parts.push(
+          `OPFS verify ${name} ${mbps(SIZE, result.ms).toFixed(0)} MB/s ${grew(growth, kinds)} (${gets})`,
+        );
       }
       const { result: c, growth: cGrowth, parts: cKinds } = await ceilingAgain();
       again.ceiling.push(mbps(SIZE, c.ms));
