@@ -142,6 +142,8 @@ async function main(): Promise<void> {
     port: 0,
     corsOrigins: ['*'],
     faults,
+    // For `/_admin/downloads` (GETs per download); faults are set on `faults` directly.
+    admin: true,
   });
   const vite = await servePage(join(work, 'page'));
   const pageUrl = `${vite.resolvedUrls!.local[0]!}bench/download.html`;
