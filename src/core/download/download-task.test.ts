@@ -711,6 +711,7 @@ describe('createDownloadTask', () => {
           retry: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 }),
           now: () => clock.now,
           openSink: async () => sink,
+          minSplitPiece: 8 * PIECE,
         },
         'folder/object.bin',
         { verify: false, to: 'file', ...options },
@@ -765,6 +766,19 @@ describe('createDownloadTask', () => {
       const starts = store.requests.map((r) => Number(/bytes=(\d+)-/.exec(r.range ?? '')![1]));
       expect(new Set(starts).size).toBe(starts.length);
       for (const start of starts) expect(start % PIECE).toBe(0);
+    });
+
+    it('splits nothing for a store without no-store: each GET more would be another body read ahead', async () => {
+      const size = 4 * SIZE;
+      const { store, task, bytes, piping } = startInto(0.1, {}, { size, cacheControl: 'private, no-cache' });
+      // The last range's answer comes late: the other lanes finish while it has most of its range left.
+      store.scripts.push(async (_request, _store, index) => {
+        while (index === 3 && piping.written < 3 * 32 * PIECE) await new Promise((r) => setTimeout(r, 1));
+        return undefined;
+      });
+      expect(await task.done).toBeUndefined();
+      expect(sha256Base64(bytes)).toBe(store.checksum);
+      expect(store.requests).toHaveLength(4);
     });
 
     it('keeps a `parallel` the caller set: that many at once from the start', async () => {

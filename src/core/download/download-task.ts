@@ -28,8 +28,13 @@ export const DEFAULT_SEGMENT_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_PARALLEL = 4;
 /** Network chunks (often 64 KiB) are gathered into writes of this size: fewer, cheaper sink calls. */
 const WRITE_SIZE = 1024 * 1024;
-/** Smallest range a split leaves on either side (see `splitPoint`). */
-const MIN_SPLIT_PIECE = 8 * 1024 * 1024;
+/**
+ * Smallest range a split leaves on either side (see `splitPoint`). Each GET holds memory in the writer
+ * worker until its collector runs: 1 GiB into OPFS with 8 MiB pieces took 5–9 GETs and grew the renderer by
+ * 20–65 MiB (`npm run bench:download`, 16 runs), against 10–34 with no split. At the ~250 MB/s of one of
+ * four lanes, a piece of 32 MiB still takes an eighth of a second.
+ */
+const MIN_SPLIT_PIECE = 32 * 1024 * 1024;
 /** Largest GET when `segmentSize` may grow (see `requestSize`). */
 const MAX_REQUEST_SIZE = 64 * 1024 * 1024;
 /** Updates a digest may have in flight: the worker hashes the next while the previous one's ack travels back. */
@@ -54,6 +59,8 @@ export interface DownloadDeps {
   now?: () => number;
   /** A body read that brings no byte for this long fails as `NETWORK` (and is retried). Default 30 s. */
   stallTimeoutMs?: number;
+  /** Smallest range a split leaves on either side (see `splitPoint`). Default 32 MiB; tests shrink it. */
+  minSplitPiece?: number;
   /** Opens the target. Default `openSink`; `client.download` passes one holding the save picker it opened at the click. */
   openSink?: typeof openSink;
 }
@@ -545,8 +552,9 @@ class DownloadTaskImpl implements DownloadTask {
     const taken = new Set<Segment>();
     let failure: { error: unknown } | undefined;
     const ramps = this.rampsLanes();
+    let splits = ramps;
     const take = async (): Promise<Segment | undefined> => {
-      const segment = this.segments.find((s) => !taken.has(s)) ?? (ramps ? await this.split() : undefined);
+      const segment = this.segments.find((s) => !taken.has(s)) ?? (splits ? await this.split() : undefined);
       if (segment) taken.add(segment);
       return segment;
     };
@@ -585,6 +593,9 @@ class DownloadTaskImpl implements DownloadTask {
           // (see DOWNLOAD_CACHE_CONTROL): one GET at a time held up to a whole range there, 1 GiB verify on
           // grew the renderer by 47–200 MiB (4 runs), against 28–74 with all GETs at once (4 runs before).
           if (!isNoStore(response.headers.get('cache-control'))) {
+            // Nor any split: each GET more is another body read ahead. 1 GiB verify on grew the renderer by
+            // 72 and 122 MiB with splits (2 runs of `npm run bench:download`), 30–75 without (4 runs).
+            splits = false;
             while (active < count && !failure) open();
             return;
           }
@@ -647,7 +658,7 @@ class DownloadTaskImpl implements DownloadTask {
     if (!largest) return undefined;
     const { segment, response } = largest;
     const at = splitPoint(segment.start + segment.received, segment.end, {
-      minPiece: MIN_SPLIT_PIECE,
+      minPiece: this.deps.minSplitPiece ?? MIN_SPLIT_PIECE,
       align: WRITE_SIZE,
     });
     if (at === undefined) return undefined;

@@ -5,7 +5,7 @@ import { createRetryPolicy } from '../retry';
 import { createFetchTransport } from '../transport/fetch-transport';
 import type { Transport, TransportResponse } from '../transport/types';
 import type { ObjectStoreBackend } from '../types';
-import { createDownloadTask, DEFAULT_SEGMENT_SIZE } from './download-task';
+import { createDownloadTask, DEFAULT_SEGMENT_SIZE, type DownloadDeps } from './download-task';
 import type { SinkResponse } from './sinks';
 import { STAGING_DIRECTORY } from './staged-sink';
 import { failure } from './testing/failure';
@@ -111,7 +111,12 @@ function countingTransport() {
   return { transport, counts };
 }
 
-function start(key: string, options: DownloadOptions = {}, transport: Transport = createFetchTransport()) {
+function start(
+  key: string,
+  options: DownloadOptions = {},
+  transport: Transport = createFetchTransport(),
+  deps: Partial<DownloadDeps> = {},
+) {
   let urlCalls = 0;
   const http = createHttpBackend({ baseUrl });
   const backend: ObjectStoreBackend = {
@@ -122,7 +127,7 @@ function start(key: string, options: DownloadOptions = {}, transport: Transport 
     },
   };
   const task = createDownloadTask(
-    { backend, transport, retry: createRetryPolicy({ baseDelayMs: 20, maxDelayMs: 200 }) },
+    { backend, transport, retry: createRetryPolicy({ baseDelayMs: 20, maxDelayMs: 200 }), ...deps },
     key,
     options,
   );
@@ -521,13 +526,14 @@ describe('download into OPFS, the writer worker making the GETs', () => {
 
   it('splits a range under way when a lane finds them all taken, fetching no byte twice', async () => {
     // 32 MiB/s per connection: the writer keeps up with four, so the ramp opens them a few tenths of a second
-    // apart; the first finishes its 48 MiB range while the last has about half of its own left.
+    // apart; the first finishes its 48 MiB range while the last has about half of its own left, more than
+    // two pieces of 8 MiB (the default's 32 MiB pieces need ranges larger than a test's).
     const size = 192 * MiB;
     const key = uniqueKey('worker-split.bin');
     const checksum = await putObject(key, patternBytes(size, 39));
     await setFaults({ downloadBytesPerSecond: 32 * MiB });
     const handle = await target('worker-split.bin');
-    const { task } = start(key, { to: handle });
+    const { task } = start(key, { to: handle }, undefined, { minSplitPiece: 8 * MiB });
     expect(await task.done).toBeUndefined();
     expect(await sha256(await handle.getFile())).toBe(checksum);
     const { ranges, mostOpen } = await storeDownloads();

@@ -16,7 +16,7 @@ export type Script = (
   request: TransportRequest,
   store: ScriptedStore,
   index: number,
-) => TransportResponse | Promise<TransportResponse> | undefined;
+) => TransportResponse | Promise<TransportResponse | undefined> | undefined;
 
 export interface RecordedRequest {
   url: string;
