@@ -43,7 +43,9 @@ export interface DownloadOptions {
    * Ranged requests in flight at once. Default `4`. Into a file the download's worker writes (an origin-private
    * `FileSystemFileHandle`, or `'file'`), with `parallel` and `segmentSize` both left unset: one at first, and
    * one more (up to 4) whenever the worker waits for the network: a body the worker cannot write as fast as it
-   * arrives is held in the page's memory by the browser. Set `parallel` to have that many from the start.
+   * arrives is held in the page's memory by the browser. Once every range is taken, a request that opens or
+   * ends takes the second half of the largest range under way (pieces of at least 32 MiB), so none waits
+   * idle while one finishes a long range alone. Set `parallel` to have that many from the start, no splits.
    */
   parallel?: number;
   /** Compare the object's checksum, computed over the bytes as they arrive, with its metadata. Default `true`. */
