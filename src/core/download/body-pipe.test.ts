@@ -127,18 +127,28 @@ describe('pipeBody', () => {
 describe('shortenable', () => {
   const bytes = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
+  /** A write that records, and after the first one asks the pipe to stop at `end`. */
+  function shortenAfterFirstWrite(
+    log: ReturnType<typeof recorder>,
+    live: ReturnType<typeof shortenable>,
+    end: number,
+  ) {
+    const asked: { answer?: number } = {};
+    const write = (piece: Uint8Array, at: number) => {
+      log.write(piece, at);
+      asked.answer ??= live.shorten(end);
+      return undefined;
+    };
+    return { asked, write };
+  }
+
   it('stops the pipe at the new end and leaves the rest of the body unread', async () => {
     const log = recorder();
     const reader = scriptedReader([bytes(0, 16)]);
     const live = shortenable({ bodyStart: 100, from: 100, end: 116 });
-    let answered: number | undefined;
-    const write = (piece: Uint8Array, at: number) => {
-      log.write(piece, at);
-      answered ??= live.shorten(108);
-      return undefined;
-    };
+    const { asked, write } = shortenAfterFirstWrite(log, live, 108);
     await pipeBody(reader, live.range, new ArrayBuffer(4), write, log.onWritten, live.onRead);
-    expect(answered).toBe(108);
+    expect(asked.answer).toBe(108);
     expect(log.writes).toEqual([
       [100, [0, 1, 2, 3]],
       [104, [4, 5, 6, 7]],
@@ -149,12 +159,7 @@ describe('shortenable', () => {
   it('moves the end only as far back as the bytes already read', async () => {
     const log = recorder();
     const live = shortenable({ bodyStart: 0, from: 0, end: 16 });
-    let answered: number | undefined;
-    const write = (piece: Uint8Array, at: number) => {
-      log.write(piece, at);
-      answered ??= live.shorten(2);
-      return undefined;
-    };
+    const { asked, write } = shortenAfterFirstWrite(log, live, 2);
     await pipeBody(
       scriptedReader([bytes(0, 16)]),
       live.range,
@@ -163,7 +168,7 @@ describe('shortenable', () => {
       log.onWritten,
       live.onRead,
     );
-    expect(answered).toBe(4);
+    expect(asked.answer).toBe(4);
     expect(log.writes).toEqual([[0, [0, 1, 2, 3]]]);
     expect(live.shorten(12)).toBe(4);
   });
