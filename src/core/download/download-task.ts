@@ -668,9 +668,12 @@ class DownloadTaskImpl implements DownloadTask {
     // are reported after this answer (messages keep their order), so `segment.end` moves first.
     const stop = await response.shorten!(at).catch(() => undefined);
     if (stop === undefined || stop >= end) return undefined;
+    // Lanes await their splits before a run ends, so the ranges are still this run's; checked all the same.
+    const index = this.segments.indexOf(segment);
+    if (index < 0) return undefined;
     segment.end = stop;
     const rest: Segment = { start: stop, end, received: 0 };
-    this.segments.splice(this.segments.indexOf(segment) + 1, 0, rest);
+    this.segments.splice(index + 1, 0, rest);
     return rest;
   }
 
