@@ -552,7 +552,8 @@ class DownloadTaskImpl implements DownloadTask {
     const laneSignal = AbortSignal.any([signal, lanes.signal]);
     const taken = new Set<Segment>();
     let failure: { error: unknown } | undefined;
-    const ramps = this.rampsLanes();
+    // A server that ignores Range sends one body: nothing to ramp or split.
+    const ramps = this.rampsLanes() && !this.wholeBody;
     let splits = ramps;
     const take = async (): Promise<Segment | undefined> => {
       const segment = this.segments.find((s) => !taken.has(s)) ?? (splits ? await this.split() : undefined);
