@@ -542,6 +542,23 @@ describe('download into OPFS, the writer worker making the GETs', () => {
     expectSplitRanges(task, ranges, size);
   });
 
+  it('splits and resumes dropped connections in the same download, each byte written once', async () => {
+    // The first three GETs are cut 40 MiB into their 48 MiB ranges, about when the lanes start splitting
+    // them: retries and splits of the same ranges cross.
+    const size = 192 * MiB;
+    const key = uniqueKey('worker-split-dropped.bin');
+    const checksum = await putObject(key, patternBytes(size, 41));
+    await setFaults({ downloadBytesPerSecond: 32 * MiB, dropDownloadAfterBytes: 40 * MiB, dropCount: 3 });
+    const handle = await target('worker-split-dropped.bin');
+    const { task } = start(key, { to: handle }, undefined, { minSplitPiece: 8 * MiB });
+    expect(await task.done).toBeUndefined();
+    expect(await sha256(await handle.getFile())).toBe(checksum);
+    const { ranges } = await storeDownloads();
+    // Four ranges, three retries, and at least one split.
+    expect(ranges.length).toBeGreaterThan(7);
+    expectSplitRanges(task, ranges, size);
+  });
+
   it("shortens the worker's pipe under way: it stops at the new end, or past it only by what it had read", async () => {
     const size = 32 * MiB;
     const key = uniqueKey('worker-shorten.bin');
