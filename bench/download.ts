@@ -291,8 +291,10 @@ async function main(): Promise<void> {
       if (r.bytes !== SIZE) throw new Error(`raw fetch read ${r.bytes} bytes`);
       raw.push(mbps(SIZE, r.ms));
       growths.raw.push(rawGrowth);
+      // The ratios per round, so that no one computes them by hand from the speeds.
+      const ratio = `verify off = ${(off.at(-1)! / raw.at(-1)!).toFixed(2)} × raw, ${(off.at(-1)! / fixed.at(-1)!).toFixed(2)} × parallel: 4`;
       console.log(
-        `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s +${mib(rawGrowth)} · ${parts.join(' · ')}`,
+        `round ${round}: raw ${raw.at(-1)!.toFixed(0)} MB/s +${mib(rawGrowth)} · ${parts.join(' · ')} · ${ratio}`,
       );
     }
     // The same files again and again: their pages stay in memory between runs, so the writes take no new
@@ -353,8 +355,9 @@ async function main(): Promise<void> {
       }
       // Against the faster of the two: the stricter ratio.
       again.raw.push(Math.max(...raws));
+      const ratio = `verify off = ${(again.off.at(-1)! / again.raw.at(-1)!).toFixed(2)} × the faster raw, ${(again.off.at(-1)! / again.ceiling.at(-1)!).toFixed(2)} × no-library`;
       console.log(
-        `same file again, round ${round}: raw ${raws[0]!.toFixed(0)} MB/s, raw BYOB ${raws[1]!.toFixed(0)} MB/s · ${parts.join(' · ')}`,
+        `same file again, round ${round}: raw ${raws[0]!.toFixed(0)} MB/s, raw BYOB ${raws[1]!.toFixed(0)} MB/s · ${parts.join(' · ')} · ${ratio}`,
       );
     }
     if (AGAIN_ROUNDS > 0)
