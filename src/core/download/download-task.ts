@@ -31,7 +31,7 @@ const WRITE_SIZE = 1024 * 1024;
 /**
  * Smallest range a split leaves on either side (see `splitPoint`). Each GET holds memory in the writer
  * worker until its collector runs. 1 GiB into OPFS, `npm run bench:download`: with 8 MiB pieces, 5–9 GETs
- * and a renderer growth of 20–65 MiB (16 runs); with 32 MiB, 4–8 GETs and 18–44 MiB (48 runs, three
+ * and a renderer growth of 20–65 MiB (16 runs); with 32 MiB, 4–8 GETs and 18–49 MiB (64 runs, four
  * invocations); with no split, 10–34 MiB (64 runs, the session before). At the ~250 MB/s of one of four
  * lanes, a piece of 32 MiB still takes an eighth of a second.
  */
