@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     port: 0,
     corsOrigins: ['*'],
     faults,
-    // For `/_admin/downloads` (GETs per download); faults are set on `faults` directly.
+    // For `/_admin/downloads` (GETs per download, see `counted`).
     admin: true,
   });
   const vite = await servePage(join(work, 'page'));
@@ -235,7 +235,10 @@ async function main(): Promise<void> {
       `+${mib(growth)} (anon ${(parts.anon / MiB).toFixed(0)}, file ${(parts.file / MiB).toFixed(0)}, shm ${(parts.shmem / MiB).toFixed(0)})`;
     // GETs the store saw for one download, and the most open at once: the ramp's lanes and its splits.
     const counted = async <T>(run: () => Promise<T>): Promise<T & { gets: string }> => {
+      // The store's reset clears its faults with its counts: the round's faults are set again.
+      const kept = faults.get();
       await fetch(`${store.url}/_admin/reset`, { method: 'POST' });
+      faults.set(kept);
       const outcome = await run();
       const { ranges, mostOpen } = (await (await fetch(`${store.url}/_admin/downloads`)).json()) as {
         ranges: string[];

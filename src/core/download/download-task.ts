@@ -552,8 +552,7 @@ class DownloadTaskImpl implements DownloadTask {
     const laneSignal = AbortSignal.any([signal, lanes.signal]);
     const taken = new Set<Segment>();
     let failure: { error: unknown } | undefined;
-    // A server that ignores Range sends one body: nothing to ramp or split.
-    const ramps = this.rampsLanes() && !this.wholeBody;
+    const ramps = this.rampsLanes();
     let splits = ramps;
     const take = async (): Promise<Segment | undefined> => {
       const segment = this.segments.find((s) => !taken.has(s)) ?? (splits ? await this.split() : undefined);
@@ -635,7 +634,8 @@ class DownloadTaskImpl implements DownloadTask {
    */
   private rampsLanes(): boolean {
     const { parallel, segmentSize } = this.options;
-    return this.sinkFetches && parallel === undefined && segmentSize === undefined;
+    // A server that ignores Range sends one body: nothing to ramp or split.
+    return this.sinkFetches && !this.wholeBody && parallel === undefined && segmentSize === undefined;
   }
 
   /**
@@ -669,12 +669,10 @@ class DownloadTaskImpl implements DownloadTask {
     // are reported after this answer (messages keep their order), so `segment.end` moves first.
     const stop = await response.shorten!(at).catch(() => undefined);
     if (stop === undefined || stop >= end) return undefined;
-    // Lanes await their splits before a run ends, so the ranges are still this run's; checked all the same.
-    const index = this.segments.indexOf(segment);
-    if (index < 0) return undefined;
+    // Only lanes split, and a run awaits its lanes before it replaces the plan: `segment` is still in it.
     segment.end = stop;
     const rest: Segment = { start: stop, end, received: 0 };
-    this.segments.splice(index + 1, 0, rest);
+    this.segments.splice(this.segments.indexOf(segment) + 1, 0, rest);
     return rest;
   }
 

@@ -48,11 +48,16 @@ const PIPE_BUFFER_SIZE = 1024 * 1024;
 const REPORT_BYTES = 1024 * 1024;
 const scope = globalThis as unknown as WorkerScope;
 let target: Target | undefined;
-/** GETs made here, by request id: the page decides from the head what to do with the body. */
-const bodies = new Map<number, { controller: AbortController; response?: Response }>();
+/** A GET made here: the page decides from the head what to do with the body. */
+interface Body {
+  controller: AbortController;
+  response?: Response;
+  /** While the body is written (`pipe`): moves the end of its range closer (see `shortenable`). */
+  shorten?: (end: number) => number;
+}
+/** By request id. */
+const bodies = new Map<number, Body>();
 const spareBuffers: ArrayBuffer[] = [];
-/** Bodies being written, by the request id of their GET: the page may move a range's end closer. */
-const pipes = new Map<number, (end: number) => number>();
 
 function reply(message: WriterReply | WriterProgress, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -164,9 +169,7 @@ async function handle(request: WriterRequest): Promise<void> {
       return;
     }
     case 'fetch': {
-      const entry: { controller: AbortController; response?: Response } = {
-        controller: new AbortController(),
-      };
+      const entry: Body = { controller: new AbortController() };
       bodies.set(request.id, entry);
       try {
         entry.response = await fetch(request.url, {
@@ -194,7 +197,7 @@ async function handle(request: WriterRequest): Promise<void> {
       reply({ id: request.id, ok: true });
       return;
     case 'shorten': {
-      const end = pipes.get(request.fetchId)?.(request.end);
+      const end = bodies.get(request.fetchId)?.shorten?.(request.end);
       reply({ id: request.id, ok: true, ...(end === undefined ? {} : { end }) });
       return;
     }
@@ -206,7 +209,7 @@ async function handle(request: WriterRequest): Promise<void> {
       const reader = openBodyReader(entry.response.body, entry.controller.signal, request.stallMs);
       // Registered before the first read: a `shorten` sent after this pipe finds it.
       const live = shortenable(request);
-      pipes.set(request.fetchId, live.shorten);
+      entry.shorten = live.shorten;
       const unreported = { written: 0, fetched: 0, busyMs: 0 };
       const report = () => {
         if (unreported.written === 0 && unreported.fetched === 0) return;
@@ -238,7 +241,6 @@ async function handle(request: WriterRequest): Promise<void> {
       } finally {
         // Before the answer: the page counts every written byte before it retries or moves on.
         report();
-        pipes.delete(request.fetchId);
         bodies.delete(request.fetchId);
       }
       reply({ id: request.id, ok: true });
