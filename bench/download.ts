@@ -196,17 +196,23 @@ async function main(): Promise<void> {
     // Start from a collected heap, so garbage of the previous run does not count against this one.
     // The collector hands freed pages back to the system a while after it ran: a run measured at once would
     // be credited with the previous run's garbage leaving (the raw fetch's is hundreds of MiB).
-    const settle = async () => {
+    // Which kind of page grew: private (heaps, buffers), file-backed (code), shared (the network's pipes).
+    const grew = (growth: number, parts: { anon: number; file: number; shmem: number }) =>
+      `+${mib(growth)} (anon ${(parts.anon / MiB).toFixed(0)}, file ${(parts.file / MiB).toFixed(0)}, shm ${(parts.shmem / MiB).toFixed(0)})`;
+    const settle = async (on = page) => {
       // And from a clean page cache: the previous run's write-back would slow this one.
       execFileSync('sync');
-      await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+      await on.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+      await on.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
     };
-    const watch = <T>(run: () => Promise<T>) => peakRssGrowth(pid, run, { before: settle });
+    const watch = <T>(run: () => Promise<T>, on = page) =>
+      peakRssGrowth(pid, run, { before: () => settle(on) });
 
-    // An app's first download starts the OPFS writer and checksum workers, which later downloads reuse (each
-    // costs the page a script context): measured once, apart from the rounds.
+    // A renderer's first download costs it more than later ones, whoever makes it (its first worker, fetch
+    // and OPFS file: allocator pools and code that stay for the next ones). Measured once, apart from the
+    // rounds: in this page, then each kind in a page of its own (a renderer of its own), the library's and
+    // the no-library worker's alike.
     const {
       result: first,
       growth: firstGrowth,
@@ -215,6 +221,28 @@ async function main(): Promise<void> {
       page.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: true }), [store.url, KEY]),
     );
     if (first.fileSize !== SIZE) throw new Error(`OPFS file (first download) has ${first.fileSize} bytes`);
+    const inFreshPage = async (run: (fresh: typeof page) => Promise<unknown>) => {
+      const fresh = await context.newPage();
+      try {
+        await fresh.goto(pageUrl);
+        await fresh.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
+        const { growth, parts } = await watch(() => run(fresh), fresh);
+        return grew(growth, parts);
+      } finally {
+        await fresh.close();
+      }
+    };
+    const firstOfEach = {
+      noLibrary: await inFreshPage((fresh) =>
+        fresh.evaluate(([u, k, n]) => window.opfsCeiling(u!, k!, Number(n)), [store.url, KEY, String(SIZE)]),
+      ),
+      off: await inFreshPage((fresh) =>
+        fresh.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: false }), [store.url, KEY]),
+      ),
+      on: await inFreshPage((fresh) =>
+        fresh.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: true }), [store.url, KEY]),
+      ),
+    };
 
     const raw: number[] = [];
     /** New files written from memory, no network: by a worker into OPFS, and by Node beside the profile. */
@@ -230,9 +258,6 @@ async function main(): Promise<void> {
     const ceiling: number[] = [];
     const streamCeiling: number[] = [];
     const { off, on } = speeds;
-    // Which kind of page grew: private (heaps, buffers), file-backed (code), shared (the network's pipes).
-    const grew = (growth: number, parts: { anon: number; file: number; shmem: number }) =>
-      `+${mib(growth)} (anon ${(parts.anon / MiB).toFixed(0)}, file ${(parts.file / MiB).toFixed(0)}, shm ${(parts.shmem / MiB).toFixed(0)})`;
     // GETs the store saw for one download, and the most open at once: the ramp's lanes and its splits.
     const counted = async <T>(run: () => Promise<T>): Promise<T & { gets: string }> => {
       // The store's reset clears its faults with its counts: the round's faults are set again.
@@ -524,7 +549,7 @@ async function main(): Promise<void> {
       `  for comparison: no-library OPFS ${spread(growths.ceiling)}${FILE_ROUNDS > 0 ? `, createWritable ${spread(growths.streamCeiling)}` : ''} · raw fetch ${spread(growths.raw)} (its default reader's 64 KiB chunks, collected late)`,
     );
     console.log(
-      `  the page's first download, verify on (starts the writer and checksum workers): ${grew(firstGrowth, firstParts)}`,
+      `  the page's first download, verify on: ${grew(firstGrowth, firstParts)}; the first download of a fresh page (a renderer's first worker, fetch and OPFS file, whoever makes them): no-library ${firstOfEach.noLibrary}, objectdrop verify off ${firstOfEach.off}, verify on ${firstOfEach.on}`,
     );
     if (CACHEABLE_ROUNDS > 0)
       console.log(
