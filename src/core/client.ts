@@ -17,7 +17,7 @@ import type {
   PresignedUrlResponse,
   UploadUrlBody,
 } from './types';
-import { createBatchPresigner } from './upload/presigner';
+import type { UploadSlots } from './upload/pipeline';
 import { createSlots } from './upload/slots';
 import type { UploadSnapshot } from './upload/state';
 import { type UploadTask, UploadTaskImpl } from './upload/task';
@@ -148,18 +148,19 @@ export function createObjectStore(options: ObjectStoreClientOptions): ObjectStor
     urlLifetimeMs: (options.urlLifetimeSeconds ?? PRESIGNED_URL_TTL_SECONDS) * 1000,
   });
   const { createUploadUrls } = context.backend;
-  const presigner = createUploadUrls
-    ? createBatchPresigner(context, createUploadUrls.bind(context.backend), concurrency)
+  // The presigner itself loads with the upload pipeline (see `UploadBatches`), not with the page.
+  const batches = createUploadUrls
+    ? { createUploadUrls: createUploadUrls.bind(context.backend), ahead: concurrency }
     : undefined;
-  const slots = {
+  const slots: UploadSlots = {
     // Batches need files hashed and waiting to batch: a longer look-ahead (checksums only; the
     // hashing itself is still bounded by the worker pool), refilled half at a time so the checksum
     // pool gets small files in groups it reads as one.
-    prepare: presigner
+    prepare: batches
       ? createSlots(concurrency * LOOK_AHEAD_WITH_BATCHES, (concurrency * LOOK_AHEAD_WITH_BATCHES) / 2)
       : createSlots(concurrency),
     transfer: createSlots(concurrency),
-    presigner,
+    batches,
   };
   const list = createTaskList<UploadTask, UploadSnapshot>();
   const downloads = createTaskList<DownloadTask, DownloadSnapshot>();

@@ -5,7 +5,13 @@ import { errorFromResponse } from '../http-errors';
 import { DEFAULT_CONTENT_TYPE } from '../limits';
 import type { ObjectReference, UploadUrlBody } from '../types';
 import { toObjectStoreError, withRetry } from '../with-retry';
-import { type BatchPresigner, type IssuedUrl, isFresh, uploadUrlBody } from './presigner';
+import {
+  type BatchPresigner,
+  createBatchPresigner,
+  type IssuedUrl,
+  isFresh,
+  uploadUrlBody,
+} from './presigner';
 import type { Release, Slots } from './slots';
 import { createSpeedMeter } from './speed';
 import type { UploadAction } from './state';
@@ -29,8 +35,22 @@ export interface UploadSlots {
   readonly prepare: Slots;
   /** `concurrency`: PUTs in flight. */
   readonly transfer: Slots;
-  /** Where the backend can hand out several upload URLs in one call: asks for them in batches. */
-  readonly presigner?: BatchPresigner;
+  /** Where the backend can hand out several upload URLs in one call: they are asked for in batches. */
+  readonly batches?: UploadBatches;
+}
+
+/** One client's batched presigning: its presigner is made here, with this lazily loaded code, when first needed. */
+export interface UploadBatches {
+  readonly createUploadUrls: NonNullable<EngineContext['backend']['createUploadUrls']>;
+  /** How many waiting uploads may hold a URL fetched ahead. */
+  readonly ahead: number;
+  presigner?: BatchPresigner;
+}
+
+function batchPresigner({ batches }: UploadSlots, context: EngineContext): BatchPresigner | undefined {
+  if (!batches) return undefined;
+  batches.presigner ??= createBatchPresigner(context, batches.createUploadUrls, batches.ahead);
+  return batches.presigner;
 }
 
 async function hash(job: UploadJob, context: EngineContext, signal: AbortSignal): Promise<string> {
@@ -205,7 +225,7 @@ export async function runUpload(
       const stored = await getStored(job, context, signal, 'Looking up the stored object');
       if (stored && matches(job, stored)) return { object: reference(job, stored), skipped: true };
     }
-    const { presigner } = slots;
+    const presigner = batchPresigner(slots, context);
     // With a batch presigner the URL comes while the job waits for its slot (or when it gets one).
     if (presigner) presigner.offer(job);
     else if (!isFresh(context, job.url)) job.url = await presign(job, context, signal);
