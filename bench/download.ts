@@ -516,7 +516,10 @@ async function main(): Promise<void> {
     const verdict = (growth: number) => (growth < 64 * MiB ? 'met' : 'MISSED');
     // Variants with no rounds (BENCH_FILE_ROUNDS=0) are left out of the summary.
     const ran = VARIANTS.filter(({ name }) => growths[name].length > 0);
-    const all = ran.map(({ name }) => growths[name]);
+    // The same file again is a download into OPFS too: its runs count against the target as well.
+    const all = [...ran.map(({ name }) => growths[name]), againGrowth.off, againGrowth.on].filter(
+      (runs) => runs.length > 0,
+    );
     const worstMedian = Math.max(...all.map(median));
     const worstRound = Math.max(...all.flat());
     if (AGAIN_ROUNDS > 0) {
@@ -540,7 +543,7 @@ async function main(): Promise<void> {
       `renderer RSS growth per run (its peak), objectdrop: ${ran.map(({ name }) => `${LABELS[name]} ${spread(growths[name])}`).join('; ')}`,
     );
     console.log(
-      `  target < 64 MiB: by the medians ${verdict(worstMedian)}, in every run ${verdict(worstRound)}`,
+      `  target < 64 MiB (these runs and the same file again's): by the medians ${verdict(worstMedian)}, in every run ${verdict(worstRound)}`,
     );
     console.log(
       `  OPFS verify off with parallel: 4 set (four GETs at once from the start, as before the ramp): ${median(fixed).toFixed(0)} MB/s, ${spread(growths.fixed)}`,
