@@ -193,12 +193,12 @@ async function main(): Promise<void> {
       streamCeiling: [] as number[],
     };
     const speeds = lists();
-    // Start from a collected heap, so garbage of the previous run does not count against this one.
-    // The collector hands freed pages back to the system a while after it ran: a run measured at once would
-    // be credited with the previous run's garbage leaving (the raw fetch's is hundreds of MiB).
     // Which kind of page grew: private (heaps, buffers), file-backed (code), shared (the network's pipes).
     const grew = (growth: number, parts: { anon: number; file: number; shmem: number }) =>
       `+${mib(growth)} (anon ${(parts.anon / MiB).toFixed(0)}, file ${(parts.file / MiB).toFixed(0)}, shm ${(parts.shmem / MiB).toFixed(0)})`;
+    // Start from a collected heap, so garbage of the previous run does not count against this one.
+    // The collector hands freed pages back to the system a while after it ran: a run measured at once would
+    // be credited with the previous run's garbage leaving (the raw fetch's is hundreds of MiB).
     const settle = async (on = page) => {
       // And from a clean page cache: the previous run's write-back would slow this one.
       execFileSync('sync');
@@ -234,7 +234,11 @@ async function main(): Promise<void> {
     };
     const firstOfEach = {
       noLibrary: await inFreshPage((fresh) =>
-        fresh.evaluate(([u, k, n]) => window.opfsCeiling(u!, k!, Number(n)), [store.url, KEY, String(SIZE)]),
+        fresh.evaluate(({ url, key, size }) => window.opfsCeiling(url, key, size), {
+          url: store.url,
+          key: KEY,
+          size: SIZE,
+        }),
       ),
       off: await inFreshPage((fresh) =>
         fresh.evaluate(([u, k]) => window.toOpfs(u!, k!, { verify: false }), [store.url, KEY]),
