@@ -39,6 +39,7 @@ let over = false;
 let worker = 0;
 const runs = Object.entries(apps).map(([label, source]) => ({ label, source }));
 for (const [index, { label, source }] of runs.entries()) {
+  const checked = label.startsWith('typical app');
   const dir = join(work, String(index));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'entry.js'), source);
@@ -63,6 +64,12 @@ for (const [index, { label, source }] of runs.entries()) {
       rolldownOptions: {
         input: join(dir, 'entry.js'),
         external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//],
+        // Importing every export keeps the static re-exports of the lazily loaded engine (the download task,
+        // `computeChecksum`) beside their dynamic imports: expected for this upper bound, noise in the log.
+        // The typical app keeps the warning, where it would mean a lazy chunk had become an up-front one.
+        onwarn(warning, warn) {
+          if (checked || warning.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') warn(warning);
+        },
       },
     },
   });
@@ -85,7 +92,6 @@ for (const [index, { label, source }] of runs.entries()) {
     else if (initialFiles.has(`assets/${name}`)) bundle += gzip(join(assets, name));
     else lazy += gzip(join(assets, name));
   }
-  const checked = label.startsWith('typical app');
   if (checked && bundle > TARGET_BUNDLE) over = true;
   console.log(
     `objectdrop + objectdrop/react, ${label}: ${kB(bundle)} gzip loaded up front` +
